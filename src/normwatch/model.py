@@ -1,0 +1,418 @@
+"""The typed document every stage reads and adds to, and the facts it carries.
+
+A `Document` is made once by `clean` (its `text` is then frozen); later stages
+only append annotations. Every annotation is a `Span` — half-open character
+offsets into `Document.text` — so any fact can be shown in its context.
+`Document.to_contract()` renders the extraction contract of DESIGN.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import asdict, dataclass, field
+from typing import Any, Iterator
+
+__all__ = [
+    "Span",
+    "Meta",
+    "RawDoc",
+    "Document",
+    "Mention",
+    "Actor",
+    "Statement",
+    "Stance",
+    "InstrumentMention",
+    "Subscription",
+    "Attribution",
+    "Incident",
+    "Event",
+    "Rejection",
+    "POLARITIES",
+    "CERTAINTIES",
+    "CHANNELS",
+    "SUBSCRIPTION_ACTIONS",
+    "normalise_text",
+    "content_hash",
+    "slugify",
+]
+
+POLARITIES = ("support", "oppose", "neutral", "mixed")
+CERTAINTIES = ("confirmed", "official", "alleged", "suspected", "denied")
+CHANNELS = ("state-organ", "state-sponsored-proxy", "patriotic-hackers", "criminal", "unknown")
+SUBSCRIPTION_ACTIONS = ("signed", "ratified", "acceded", "sponsored", "endorsed", "joined")
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Span:
+    """Half-open `[start, end)` character offsets into `Document.text`."""
+
+    start: int
+    end: int
+
+    def __post_init__(self) -> None:
+        if not (isinstance(self.start, int) and isinstance(self.end, int)):
+            raise TypeError(f"span offsets must be int, got {self.start!r}, {self.end!r}")
+        if not 0 <= self.start <= self.end:
+            raise ValueError(f"invalid span ({self.start}, {self.end}): need 0 <= start <= end")
+
+    def check(self, text: str) -> "Span":
+        if self.end > len(text):
+            raise ValueError(f"span ({self.start}, {self.end}) out of bounds for text of length {len(text)}")
+        return self
+
+    def of(self, text: str) -> str:
+        return text[self.start : self.end]
+
+    def overlaps(self, other: "Span") -> bool:
+        return self.start < other.end and other.start < self.end
+
+    def contains(self, other: "Span") -> bool:
+        return self.start <= other.start and other.end <= self.end
+
+    def as_list(self) -> list[int]:
+        return [self.start, self.end]
+
+
+@dataclass(slots=True)
+class Meta:
+    """What is known about a document besides its text; `None` when not known."""
+
+    title: str | None = None
+    publisher: str | None = None
+    author: str | None = None
+    published: str | None = None  # ISO date, YYYY-MM-DD
+    language: str | None = None
+    url: str | None = None
+    speaker: str | None = None  # KB id of the first-person speaker (JSONL input)
+
+
+@dataclass(slots=True)
+class RawDoc:
+    """One input document before cleaning, as a source yields it.
+
+    `raw_ref` says where the bytes came from (path, URL, `file.warc.gz#rec=<id>@<offset>`,
+    `file.jsonl:<line>`), so a rejection or a fact can be traced back to the input.
+    `kind` is a hint from detection: "html", "text", "markdown" (or None: detect later).
+    """
+
+    source: str
+    raw_ref: str
+    content: bytes | str
+    kind: str | None = None
+    meta: Meta = field(default_factory=Meta)
+    id: str | None = None  # an input-given id (JSONL) overrides the content hash
+    charset: str | None = None
+
+
+@dataclass(slots=True)
+class Mention:
+    """A knowledge-base entity named in the text (`kb_id` like `state:EST`)."""
+
+    kb_id: str
+    kind: str  # state, org, instrument, proposition, threat-actor, incident, event, person
+    span: Span
+    how: str = "alias"  # alias, demonym, capital, description, ...
+
+
+@dataclass(slots=True)
+class Actor:
+    id: str
+    kind: str  # person, state, org
+    name: str
+    role: str | None = None
+    affiliation: str | None = None
+    spans: list[Span] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Statement:
+    speaker: str | None
+    affiliation: str | None
+    direct: bool
+    span: Span
+    cue: Span | None = None  # the speech verb or "according to" that attributes it
+
+
+@dataclass(slots=True)
+class Stance:
+    actor: str
+    affiliation: str | None
+    target: str
+    polarity: str
+    confidence: float
+    evidence: Span
+
+    def __post_init__(self) -> None:
+        if self.polarity not in POLARITIES:
+            raise ValueError(f"unknown polarity {self.polarity!r}")
+
+
+@dataclass(slots=True)
+class InstrumentMention:
+    instrument: str
+    span: Span
+
+
+@dataclass(slots=True)
+class Subscription:
+    actor: str
+    instrument: str
+    action: str
+    date: str | None
+    evidence: Span
+
+    def __post_init__(self) -> None:
+        if self.action not in SUBSCRIPTION_ACTIONS:
+            raise ValueError(f"unknown subscription action {self.action!r}")
+
+
+@dataclass(slots=True)
+class Attribution:
+    accused: str | None
+    claimant: str | None
+    certainty: str
+    via: str
+    evidence: Span
+
+    def __post_init__(self) -> None:
+        if self.certainty not in CERTAINTIES:
+            raise ValueError(f"unknown certainty {self.certainty!r}")
+        if self.via not in CHANNELS:
+            raise ValueError(f"unknown channel {self.via!r}")
+
+
+@dataclass(slots=True)
+class Incident:
+    incident: str
+    victim: str | None
+    type: str | None
+    spans: list[Span] = field(default_factory=list)
+    attributions: list[Attribution] = field(default_factory=list)
+    date: str | None = None
+    name: str | None = None
+
+
+@dataclass(slots=True)
+class Event:
+    event: str
+    name: str | None
+    place: str | None
+    start: str | None
+    end: str | None
+    span: Span
+    participants: list[str] = field(default_factory=list)
+    outcome: str | None = None
+    outcome_span: Span | None = None
+
+
+@dataclass(slots=True)
+class Rejection:
+    """A document (or part of one) that could not be used, and why."""
+
+    doc_id: str | None
+    source: str
+    stage: str
+    code: str
+    detail: str
+    raw_ref: str | None = None
+
+    def line(self) -> str:
+        return f"{self.source}: {self.code} {self.detail}"
+
+
+FACT_LISTS = (
+    "actors",
+    "statements",
+    "stances",
+    "instrument_mentions",
+    "subscriptions",
+    "incidents",
+    "events",
+)
+
+
+class Document:
+    """One cleaned document: frozen `text`, metadata, and the annotations stages add.
+
+    Annotation lists (`paragraphs`, `sentences`, `mentions` and the fact lists of the
+    contract) may be appended to, never replaced with different text underneath.
+    """
+
+    __slots__ = (
+        "id", "source", "raw_ref", "meta", "_text", "offset_map",
+        "paragraphs", "sentences", "mentions", "near_duplicate_of",
+        *FACT_LISTS,
+    )
+
+    def __init__(
+        self,
+        text: str,
+        *,
+        source: str,
+        id: str | None = None,
+        raw_ref: str | None = None,
+        meta: Meta | None = None,
+        offset_map: list[tuple[int, int]] | None = None,
+    ) -> None:
+        if not isinstance(text, str):
+            raise TypeError("Document.text must be str")
+        self._text = text
+        self.source = source
+        self.raw_ref = raw_ref or source
+        self.meta = meta or Meta()
+        self.id = id or content_hash(text, self.meta.url)
+        # (clean offset, raw offset) anchors: text[i] came from raw input near raw offset
+        self.offset_map = offset_map or []
+        self.paragraphs: list[Span] = []
+        self.sentences: list[Span] = []
+        self.mentions: list[Mention] = []
+        self.near_duplicate_of: str | None = None
+        for name in FACT_LISTS:
+            setattr(self, name, [])
+
+    @property
+    def text(self) -> str:
+        return self._text
+
+    def span(self, start: int, end: int) -> Span:
+        """A validated span into this document's text."""
+        return Span(start, end).check(self._text)
+
+    def span_text(self, span: Span) -> str:
+        return self._text[span.start : span.end]
+
+    def iter_spans(self) -> Iterator[tuple[str, Span]]:
+        """Every span the document carries, with the list it sits in (for invariant checks)."""
+        for name in ("paragraphs", "sentences"):
+            for s in getattr(self, name):
+                yield name, s
+        for m in self.mentions:
+            yield "mentions", m.span
+        for a in self.actors:
+            for s in a.spans:
+                yield "actors", s
+        for st in self.statements:
+            yield "statements", st.span
+            if st.cue:
+                yield "statements", st.cue
+        for st in self.stances:
+            yield "stances", st.evidence
+        for im in self.instrument_mentions:
+            yield "instrument_mentions", im.span
+        for sub in self.subscriptions:
+            yield "subscriptions", sub.evidence
+        for inc in self.incidents:
+            for s in inc.spans:
+                yield "incidents", s
+            for at in inc.attributions:
+                yield "attributions", at.evidence
+        for ev in self.events:
+            yield "events", ev.span
+            if ev.outcome_span:
+                yield "events", ev.outcome_span
+
+    def check_spans(self) -> None:
+        for kind, s in self.iter_spans():
+            if s.end > len(self._text):
+                raise ValueError(f"{self.id}: {kind} span ({s.start}, {s.end}) beyond text length {len(self._text)}")
+
+    def to_contract(self) -> dict[str, Any]:
+        """The extraction contract of DESIGN.md as plain JSON-ready data."""
+        t = self._text
+        m = self.meta
+        return {
+            "doc": {
+                "id": self.id,
+                "source": self.source,
+                "title": m.title,
+                "publisher": m.publisher,
+                "author": m.author,
+                "published": m.published,
+                "language": m.language,
+                "url": m.url,
+                "speaker": m.speaker,
+                "near_duplicate_of": self.near_duplicate_of,
+                "text": t,
+            },
+            "actors": [
+                {"id": a.id, "kind": a.kind, "name": a.name, "role": a.role,
+                 "affiliation": a.affiliation, "spans": [s.as_list() for s in a.spans]}
+                for a in self.actors
+            ],
+            "statements": [
+                {"speaker": s.speaker, "affiliation": s.affiliation, "direct": s.direct,
+                 "span": s.span.as_list(), "text": s.span.of(t)}
+                for s in self.statements
+            ],
+            "stances": [
+                {"actor": s.actor, "affiliation": s.affiliation, "target": s.target,
+                 "polarity": s.polarity, "confidence": round(s.confidence, 3),
+                 "evidence": s.evidence.as_list()}
+                for s in self.stances
+            ],
+            "instrument_mentions": [
+                {"instrument": i.instrument, "span": i.span.as_list()} for i in self.instrument_mentions
+            ],
+            "subscriptions": [
+                {"actor": s.actor, "instrument": s.instrument, "action": s.action,
+                 "date": s.date, "evidence": s.evidence.as_list()}
+                for s in self.subscriptions
+            ],
+            "incidents": [
+                {"incident": i.incident, "victim": i.victim, "type": i.type, "date": i.date,
+                 "spans": [s.as_list() for s in i.spans],
+                 "attributions": [
+                     {"accused": a.accused, "claimant": a.claimant, "certainty": a.certainty,
+                      "via": a.via, "evidence": a.evidence.as_list()}
+                     for a in i.attributions
+                 ]}
+                for i in self.incidents
+            ],
+            "events": [
+                {"event": e.event, "name": e.name, "place": e.place, "start": e.start,
+                 "end": e.end, "participants": list(e.participants), "outcome": e.outcome,
+                 "span": e.span.as_list()}
+                for e in self.events
+            ],
+        }
+
+    def __repr__(self) -> str:
+        return f"Document(id={self.id!r}, source={self.source!r}, chars={len(self._text)})"
+
+
+_WS = re.compile(r"\s+")
+
+
+def normalise_text(text: str) -> str:
+    """The form used for identity: NFC, whitespace collapsed, case folded."""
+    return _WS.sub(" ", unicodedata.normalize("NFKC", text)).strip().casefold()
+
+
+def content_hash(text: str, url: str | None = None) -> str:
+    """A document id from its normalised text (and URL when known).
+
+    >>> content_hash("Hello   world") == content_hash("hello world")
+    True
+    """
+    h = hashlib.sha256(normalise_text(text).encode("utf-8"))
+    if url:
+        h.update(b"\x00" + url.strip().encode("utf-8"))
+    return h.hexdigest()[:16]
+
+
+def slugify(name: str) -> str:
+    """Lowercase ASCII words joined by '-', punctuation dropped (DESIGN.md identifiers).
+
+    >>> slugify("Joseph S. Nye")
+    'joseph-s-nye'
+    >>> slugify("Keit Pentus-Rosimannus")
+    'keit-pentus-rosimannus'
+    """
+    ascii_ = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii").lower()
+    return "-".join(re.findall(r"[a-z0-9]+", ascii_))
+
+
+def as_dict(obj: Any) -> dict[str, Any]:
+    return asdict(obj)
