@@ -27,7 +27,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_redirects", 5, "redirects followed when fetching a URL"),
     Setting("allow_private", False, "allow URLs that resolve to private, loopback or link-local addresses"),
     Setting("prefilter", True, "drop pages with nothing about cyber policy before cleaning them"),
-    Setting("near_dup_threshold", 0.8, "estimated Jaccard similarity above which two documents are near-duplicates"),
+    Setting("near_dup_threshold", 0.7, "estimated Jaccard similarity above which two documents are near-duplicates"),
     Setting("extract", True, "run the fact extraction stages on ingested documents"),
 )
 
@@ -41,7 +41,7 @@ class Settings:
     max_redirects: int = 5
     allow_private: bool = False
     prefilter: bool = True
-    near_dup_threshold: float = 0.8
+    near_dup_threshold: float = 0.7
     extract: bool = True
 
     @classmethod

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Sourced by ./run.sh and ./test.sh: installs what the project needs on a fresh machine.
+#   NW_EXTRAS      pip extras to install (e.g. "test")
+#   NW_APT         Debian packages needed (installed with apt-get when missing)
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+missing=()
+for pkg in ${NW_APT:-}; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing Debian packages: ${missing[*]}" >&2
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+fi
+
+PY="${NW_PYTHON:-}"
+if [ -z "$PY" ]; then
+  for cand in python3.11 python3.12 python3.13 python3; do
+    if command -v "$cand" >/dev/null && "$cand" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+      PY="$cand"; break
+    fi
+  done
+fi
+[ -n "$PY" ] || { echo "setup: need Python >= 3.11" >&2; exit 2; }
+
+[ -x .venv/bin/python ] || "$PY" -m venv .venv
+# Reinstall only when the dependency list or the extras change.
+stamp=".venv/.installed-$(cat pyproject.toml | sha256sum | cut -c1-16)-${NW_EXTRAS:-none}"
+if [ ! -f "$stamp" ]; then
+  echo "setup: installing Python packages into .venv" >&2
+  .venv/bin/python -m pip install -q --upgrade pip >&2
+  spec="."; [ -n "${NW_EXTRAS:-}" ] && spec=".[${NW_EXTRAS}]"
+  .venv/bin/python -m pip install -q -e "$spec" >&2
+  rm -f .venv/.installed-*
+  touch "$stamp"
+fi

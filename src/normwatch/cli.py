@@ -1,0 +1,238 @@
+"""The `normwatch` command line.
+
+Exit codes (ingest, extract): 0 every document stored or extracted, 1 some rejected,
+2 usage error or every document failed.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+
+import click
+
+from . import __version__
+from .errors import NormwatchError
+from .settings import Settings, option_name
+
+EXIT_OK, EXIT_SOME_REJECTED, EXIT_FAILED = 0, 1, 2
+
+
+def _db_option(f):
+    return click.option(option_name("db"), "db", envvar="NORMWATCH_DB", default=None,
+                        help="SQLAlchemy URL of the store [default: sqlite:///normwatch.db]")(f)
+
+
+def _input_options(f):
+    f = click.option(option_name("max_bytes"), "max_bytes", type=int, default=None,
+                     help="largest input document in bytes [default: 50000000]")(f)
+    f = click.option(option_name("min_text_chars"), "min_text_chars", type=int, default=None,
+                     help="shortest cleaned text kept [default: 200]")(f)
+    f = click.option(option_name("allow_private"), "allow_private", is_flag=True, default=None,
+                     help="allow URLs resolving to private/loopback/link-local addresses")(f)
+    f = click.option(option_name("fetch_timeout"), "fetch_timeout", type=float, default=None,
+                     help="seconds before a URL fetch gives up [default: 10]")(f)
+    return f
+
+
+@click.group()
+@click.version_option(__version__, prog_name="normwatch")
+def cli() -> None:
+    """normwatch: an evidence-linked record of the international norms for state behaviour in cyberspace."""
+
+
+def _settings(**kw) -> Settings:
+    return Settings.load(**kw)
+
+
+def _open_store(settings: Settings):
+    from .store import Store
+
+    return Store(settings.db)
+
+
+def _fail(e: NormwatchError) -> None:
+    click.echo(f"error: {e}", err=True)
+    sys.exit(EXIT_FAILED)
+
+
+class _Progress:
+    """A one-line progress report on stderr when it is a terminal; silent otherwise."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled and sys.stderr.isatty()
+        self.last = 0.0
+
+    def __call__(self, kind: str, item, counts) -> None:
+        if kind == "rejected":
+            self.clear()
+            click.echo(f"rejected {item.line()}", err=True)
+        if self.enabled and time.monotonic() - self.last > 0.2:
+            self.last = time.monotonic()
+            click.echo(f"\r{counts.seen} seen · {counts.stored} stored · {counts.existing} already stored · "
+                       f"{counts.filtered} filtered · {counts.rejected} rejected", err=True, nl=False)
+
+    def clear(self) -> None:
+        if self.enabled:
+            click.echo("\r\033[K", err=True, nl=False)
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True)
+@_db_option
+@_input_options
+@click.option("--no-prefilter", "no_prefilter", is_flag=True, help="keep pages that say nothing about cyber policy")
+@click.option("--no-extract", "no_extract", is_flag=True, help="store cleaned documents without extracting facts")
+@click.option("--quiet", "-q", is_flag=True, help="no progress line")
+def ingest(inputs, db, max_bytes, min_text_chars, allow_private, fetch_timeout, no_prefilter, no_extract, quiet):
+    """Read files, directories, URLs, WARC/WET and JSONL into the store."""
+    from .ingest import ingest as run_ingest
+
+    settings = _settings(db=db, max_bytes=max_bytes, min_text_chars=min_text_chars, allow_private=allow_private,
+                         fetch_timeout=fetch_timeout, prefilter=False if no_prefilter else None,
+                         extract=False if no_extract else None)
+    try:
+        store = _open_store(settings)
+        run_id = store.start_run("ingest", list(inputs))
+        progress = _Progress(not quiet)
+        t0 = time.perf_counter()
+        counts = run_ingest(list(inputs), store, settings, run_id=run_id, on_event=progress)
+        progress.clear()
+        store.finish_run(run_id, counts.as_dict())
+    except NormwatchError as e:
+        _fail(e)
+    secs = time.perf_counter() - t0
+    click.echo(f"{counts.seen} seen: {counts.stored} stored ({counts.near_duplicates} near-duplicates), "
+               f"{counts.existing} already stored, {counts.filtered} filtered as irrelevant, "
+               f"{counts.rejected} rejected in {secs:.1f}s")
+    _print_stats(store.stats())
+    if counts.rejected and not (counts.stored or counts.existing or counts.filtered):
+        sys.exit(EXIT_FAILED)
+    sys.exit(EXIT_SOME_REJECTED if counts.rejected else EXIT_OK)
+
+
+def _print_stats(stats: dict[str, int]) -> None:
+    click.echo("store: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in stats.items() if k != "runs"))
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "json"]), default="jsonl", show_default=True)
+@click.option("--speaker", help="KB id of the first-person speaker of every input (e.g. state:USA)")
+@_input_options
+def extract(inputs, fmt, speaker, max_bytes, min_text_chars, allow_private, fetch_timeout):
+    """Print the extraction contract (DESIGN.md) for each document, without storing anything."""
+    from .extract import extract_documents
+    from .model import Rejection
+
+    settings = _settings(max_bytes=max_bytes, min_text_chars=min_text_chars, allow_private=allow_private,
+                         fetch_timeout=fetch_timeout)
+    ok = rejected = 0
+    docs = []
+    items = extract_documents(list(inputs), settings)
+    if speaker:
+        items = _force_speaker(items, speaker)
+    for out in items:
+        if isinstance(out, Rejection):
+            rejected += 1
+            click.echo(f"rejected {out.line()}", err=True)
+            continue
+        ok += 1
+        if fmt == "jsonl":
+            click.echo(json.dumps(out.to_contract(), ensure_ascii=False))
+        else:
+            docs.append(out.to_contract())
+    if fmt == "json":
+        click.echo(json.dumps(docs, ensure_ascii=False, indent=2))
+    if rejected and not ok:
+        sys.exit(EXIT_FAILED)
+    sys.exit(EXIT_SOME_REJECTED if rejected else EXIT_OK)
+
+
+def _force_speaker(items, speaker: str):
+    for it in items:
+        if hasattr(it, "meta") and it.meta.speaker is None:
+            it.meta.speaker = speaker
+        yield it
+
+
+@cli.command()
+@click.argument("query")
+@_db_option
+@click.option("--limit", default=10, show_default=True)
+def search(query, db, limit):
+    """Full-text search over stored documents, with snippets."""
+    try:
+        hits = _open_store(_settings(db=db)).search(query, limit)
+    except NormwatchError as e:
+        _fail(e)
+    if not hits:
+        click.echo("no match")
+        return
+    for h in hits:
+        click.echo(f"{h.doc_id}  {h.title or '(untitled)'}  [{h.source}]")
+        click.echo(f"    {' '.join(h.snippet.split())}")
+
+
+@cli.command()
+@_db_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def stats(db, fmt):
+    """Counts of documents, rejections and facts in the store."""
+    try:
+        st = _open_store(_settings(db=db)).stats()
+    except NormwatchError as e:
+        _fail(e)
+    if fmt == "json":
+        click.echo(json.dumps(st))
+    else:
+        for k, v in st.items():
+            click.echo(f"{k.replace('_', ' '):<20} {v}")
+
+
+@cli.command()
+@_db_option
+@click.option("--limit", default=50, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text", show_default=True)
+def rejections(db, limit, fmt):
+    """Documents that could not be used, with the reason and raw reference."""
+    try:
+        rows = _open_store(_settings(db=db)).rejections(limit)
+    except NormwatchError as e:
+        _fail(e)
+    for r in rows:
+        if fmt == "jsonl":
+            click.echo(json.dumps(r, ensure_ascii=False))
+        else:
+            seen = f" (seen {r['count']}x)" if r["count"] > 1 else ""
+            click.echo(f"{r['code']} {r['stage']:<8} {r['raw_ref']}: {r['detail']}{seen}")
+    if not rows:
+        click.echo("no rejections")
+
+
+def _add_optional_commands() -> None:
+    """Commands that live in their own modules."""
+    try:
+        from .cli_kb import kb
+    except ImportError:
+        pass
+    else:
+        cli.add_command(kb)
+    try:
+        from .evaluate import eval_command
+    except ImportError:
+        pass
+    else:
+        cli.add_command(eval_command, name="eval")
+
+
+_add_optional_commands()
+
+
+def main() -> None:
+    cli()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,246 @@
+"""The store's tables, in portable SQLAlchemy Core.
+
+Everything here runs unchanged on SQLite and PostgreSQL; what differs (full-text
+search, pragmas) lives in the dialect adapters (`sqlite.py`, `generic.py`).
+Facts carry their document id and span (`start`, `end`) so every row can be shown
+in context. Machine facts are replaced on re-extraction; human review decisions
+live in `reviews`, keyed by a fact's natural key, so they survive it.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+documents = Table(
+    "documents",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("source", Text, nullable=False),
+    Column("raw_ref", Text),
+    Column("url", Text),
+    Column("title", Text),
+    Column("publisher", Text),
+    Column("author", Text),
+    Column("published", String(10)),
+    Column("language", String(8)),
+    Column("speaker", String(128)),
+    Column("text", Text, nullable=False),
+    Column("chars", Integer, nullable=False),
+    Column("content_hash", String(64), nullable=False),  # normalised text only, URL left out
+    Column("minhash", LargeBinary, nullable=False),  # neardup.signature, for confirming candidates
+    Column("near_duplicate_of", String(64), ForeignKey("documents.id")),
+    Column("run_id", Integer, ForeignKey("runs.id")),
+    Column("ingested_at", String(32), nullable=False),
+    Index("ix_documents_content_hash", "content_hash"),
+    Index("ix_documents_url", "url"),
+    Index("ix_documents_published", "published"),
+)
+
+# LSH bands of each document's MinHash: a shared (band, key) row makes two documents candidates
+minhash_bands = Table(
+    "minhash_bands",
+    metadata,
+    Column("doc_id", String(64), ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True),
+    Column("band", Integer, primary_key=True),
+    Column("key", BigInteger, nullable=False),
+    Index("ix_minhash_bands_key", "band", "key"),
+)
+
+spans = Table(
+    "spans",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("doc_id", String(64), ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("layer", String(32), nullable=False),  # paragraph, sentence, mention
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("label", String(128)),  # KB id for mentions
+    Column("how", String(32)),
+    Index("ix_spans_doc", "doc_id", "layer"),
+    Index("ix_spans_label", "label"),
+)
+
+actors = Table(
+    "actors",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("doc_id", String(64), ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("actor", String(128), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("role", Text),
+    Column("affiliation", String(128)),
+    Column("spans", Text, nullable=False),  # JSON [[start, end], ...]
+    Index("ix_actors_doc", "doc_id"),
+    Index("ix_actors_actor", "actor"),
+    Index("ix_actors_affiliation", "affiliation"),
+)
+
+statements = Table(
+    "statements",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("doc_id", String(64), ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("speaker", String(128)),
+    Column("affiliation", String(128)),
+    Column("direct", Boolean, nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Index("ix_statements_doc", "doc_id"),
+    Index("ix_statements_speaker", "speaker"),
+)
+
+stances = Table(
+    "stances",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("doc_id", String(64), ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("actor", String(128), nullable=False),
+    Column("affiliation", String(128)),
+    Column("target", String(128), nullable=False),
+    Column("polarity", String(8), nullable=False),
+    Column("confidence", Float, nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Index("ix_stances_doc", "doc_id"),
+    Index("ix_stances_target", "target"),
+    Index("ix_stances_actor", "actor"),
+)
+
+instrument_mentions = Table(
+    "instrument_mentions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("doc_id", String(64), ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("instrument", String(128), nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Index("ix_instrument_mentions_doc", "doc_id"),
+    Index("ix_instrument_mentions_instrument", "instrument"),
+)
+
+subscriptions = Table(
+    "subscriptions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("doc_id", String(64), ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("actor", String(128), nullable=False),
+    Column("instrument", String(128), nullable=False),
+    Column("action", String(16), nullable=False),
+    Column("date", String(10)),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Index("ix_subscriptions_doc", "doc_id"),
+    Index("ix_subscriptions_instrument", "instrument"),
+)
+
+incidents = Table(
+    "incidents",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("doc_id", String(64), ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("incident", String(128), nullable=False),
+    Column("victim", String(128)),
+    Column("type", String(32)),
+    Column("date", String(10)),
+    Column("spans", Text, nullable=False),  # JSON [[start, end], ...]
+    Index("ix_incidents_doc", "doc_id"),
+    Index("ix_incidents_incident", "incident"),
+)
+
+attributions = Table(
+    "attributions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("doc_id", String(64), ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("incident_row", Integer, ForeignKey("incidents.id", ondelete="CASCADE"), nullable=False),
+    Column("incident", String(128), nullable=False),
+    Column("accused", String(128)),
+    Column("claimant", String(128)),
+    Column("certainty", String(16), nullable=False),
+    Column("via", String(32), nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Index("ix_attributions_doc", "doc_id"),
+    Index("ix_attributions_incident", "incident"),
+    Index("ix_attributions_accused", "accused"),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("doc_id", String(64), ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("event", String(128), nullable=False),
+    Column("name", Text),
+    Column("place", Text),
+    Column("start_date", String(10)),
+    Column("end_date", String(10)),
+    Column("participants", Text, nullable=False),  # JSON list of actor ids
+    Column("outcome", Text),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Index("ix_events_doc", "doc_id"),
+    Index("ix_events_event", "event"),
+)
+
+rejections = Table(
+    "rejections",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("run_id", Integer, ForeignKey("runs.id")),
+    Column("doc_id", String(64)),
+    Column("source", Text, nullable=False),
+    Column("raw_ref", Text, nullable=False),
+    Column("stage", String(32), nullable=False),
+    Column("code", String(8), nullable=False),
+    Column("detail", Text, nullable=False),
+    Column("count", Integer, nullable=False, default=1),  # times seen; re-runs bump it instead of duplicating
+    Column("first_seen", String(32), nullable=False),
+    Column("last_seen", String(32), nullable=False),
+    UniqueConstraint("raw_ref", "stage", "code", name="uq_rejections_ref"),
+)
+
+runs = Table(
+    "runs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("command", String(32), nullable=False),
+    Column("inputs", Text, nullable=False),  # JSON list
+    Column("started_at", String(32), nullable=False),
+    Column("finished_at", String(32)),
+    Column("counts", Text),  # JSON
+    Column("status", String(16), nullable=False, default="running"),
+)
+
+reviews = Table(
+    "reviews",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("doc_id", String(64), nullable=False),
+    Column("fact_kind", String(32), nullable=False),
+    Column("fact_key", Text, nullable=False),  # natural key, e.g. "actor|target|polarity|start|end"
+    Column("decision", String(16), nullable=False),  # accepted, rejected, corrected
+    Column("correction", Text),  # JSON
+    Column("reviewer", String(128)),
+    Column("at", String(32), nullable=False),
+    UniqueConstraint("doc_id", "fact_kind", "fact_key", name="uq_reviews_fact"),
+)
+
+FACT_TABLES = (actors, statements, stances, instrument_mentions, subscriptions, attributions, incidents, events, spans)
