@@ -14,26 +14,31 @@ import click
 
 from . import __version__
 from .errors import NormwatchError
-from .settings import Settings, option_name
+from .settings import SETTINGS, Settings, option_name
 
 EXIT_OK, EXIT_SOME_REJECTED, EXIT_FAILED = 0, 1, 2
 
 
-def _db_option(f):
-    return click.option(option_name("db"), "db", envvar="NORMWATCH_DB", default=None,
-                        help="SQLAlchemy URL of the store [default: sqlite:///normwatch.db]")(f)
+def settings_options(*names: str):
+    """Click options for the named settings, generated from the settings table (one name everywhere)."""
+    table = {st.name: st for st in SETTINGS}
+
+    def decorate(f):
+        for name in reversed(names):
+            st = table[name]
+            opt = option_name(name)
+            if isinstance(st.default, bool):
+                f = click.option(f"{opt}/--no-{opt[2:]}", name, default=None,
+                                 help=f"{st.help} [default: {'on' if st.default else 'off'}]")(f)
+            else:
+                f = click.option(opt, name, type=type(st.default), default=None,
+                                 help=f"{st.help} [default: {st.default}]")(f)
+        return f
+
+    return decorate
 
 
-def _input_options(f):
-    f = click.option(option_name("max_bytes"), "max_bytes", type=int, default=None,
-                     help="largest input document in bytes [default: 50000000]")(f)
-    f = click.option(option_name("min_text_chars"), "min_text_chars", type=int, default=None,
-                     help="shortest cleaned text kept [default: 200]")(f)
-    f = click.option(option_name("allow_private"), "allow_private", is_flag=True, default=None,
-                     help="allow URLs resolving to private/loopback/link-local addresses")(f)
-    f = click.option(option_name("fetch_timeout"), "fetch_timeout", type=float, default=None,
-                     help="seconds before a URL fetch gives up [default: 10]")(f)
-    return f
+INPUT_SETTINGS = ("max_bytes", "min_text_chars", "fetch_timeout", "max_redirects", "allow_private")
 
 
 @click.group()
@@ -80,18 +85,13 @@ class _Progress:
 
 @cli.command()
 @click.argument("inputs", nargs=-1, required=True)
-@_db_option
-@_input_options
-@click.option("--no-prefilter", "no_prefilter", is_flag=True, help="keep pages that say nothing about cyber policy")
-@click.option("--no-extract", "no_extract", is_flag=True, help="store cleaned documents without extracting facts")
+@settings_options("db", *INPUT_SETTINGS, "prefilter", "extract", "near_dup_threshold")
 @click.option("--quiet", "-q", is_flag=True, help="no progress line")
-def ingest(inputs, db, max_bytes, min_text_chars, allow_private, fetch_timeout, no_prefilter, no_extract, quiet):
+def ingest(inputs, quiet, **options):
     """Read files, directories, URLs, WARC/WET and JSONL into the store."""
     from .ingest import ingest as run_ingest
 
-    settings = _settings(db=db, max_bytes=max_bytes, min_text_chars=min_text_chars, allow_private=allow_private,
-                         fetch_timeout=fetch_timeout, prefilter=False if no_prefilter else None,
-                         extract=False if no_extract else None)
+    settings = _settings(**options)
     try:
         store = _open_store(settings)
         run_id = store.start_run("ingest", list(inputs))
@@ -120,14 +120,13 @@ def _print_stats(stats: dict[str, int]) -> None:
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "json"]), default="jsonl", show_default=True)
 @click.option("--speaker", help="KB id of the first-person speaker of every input (e.g. state:USA)")
-@_input_options
-def extract(inputs, fmt, speaker, max_bytes, min_text_chars, allow_private, fetch_timeout):
+@settings_options(*INPUT_SETTINGS)
+def extract(inputs, fmt, speaker, **options):
     """Print the extraction contract (DESIGN.md) for each document, without storing anything."""
     from .extract import extract_documents
     from .model import Rejection
 
-    settings = _settings(max_bytes=max_bytes, min_text_chars=min_text_chars, allow_private=allow_private,
-                         fetch_timeout=fetch_timeout)
+    settings = _settings(**options)
     ok = rejected = 0
     docs = []
     items = extract_documents(list(inputs), settings)
@@ -159,7 +158,7 @@ def _force_speaker(items, speaker: str):
 
 @cli.command()
 @click.argument("query")
-@_db_option
+@settings_options("db")
 @click.option("--limit", default=10, show_default=True)
 def search(query, db, limit):
     """Full-text search over stored documents, with snippets."""
@@ -176,7 +175,7 @@ def search(query, db, limit):
 
 
 @cli.command()
-@_db_option
+@settings_options("db")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def stats(db, fmt):
     """Counts of documents, rejections and facts in the store."""
@@ -192,7 +191,7 @@ def stats(db, fmt):
 
 
 @cli.command()
-@_db_option
+@settings_options("db")
 @click.option("--limit", default=50, show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text", show_default=True)
 def rejections(db, limit, fmt):
