@@ -92,7 +92,7 @@ class Meta:
 class RawDoc:
     """One input document before cleaning, as a source yields it.
 
-    `raw_ref` says where the bytes came from (path, URL, `file.warc.gz#rec=<id>@<offset>`,
+    `raw_ref` says where the bytes came from (path, URL, `file.warc.gz#<WARC-Record-ID>@<offset>`,
     `file.jsonl:<line>`), so a rejection or a fact can be traced back to the input.
     `kind` is a hint from detection: "html", "text", "markdown" (or None: detect later).
     """

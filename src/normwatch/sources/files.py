@@ -1,0 +1,115 @@
+"""Local inputs: a file of any supported kind, or a directory of them (recursive).
+
+The kind comes from the first bytes (see detect.py), so a WARC, a JSONL batch
+or an HTML page is read right whatever its name. The size limit is checked
+with stat() before the body is read; only containers (WARC, JSONL) may be
+larger than `max_bytes`, since they are streamed and the limit applies to
+each document inside them.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import os
+import zlib
+from typing import Iterator
+
+from ..settings import Settings
+from .common import TEXT_KINDS, Item, guarded, reject, text_doc
+from .detect import HEAD_BYTES, binary_reason, detect_kind
+from .jsonl import iter_jsonl, iter_lines
+from .warc import iter_warc
+
+__all__ = ["iter_path", "iter_file", "walk"]
+
+
+def walk(root: str) -> list[str]:
+    """Every non-hidden file under `root`, sorted by path; hidden files and folders are skipped."""
+    found: list[str] = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        found.extend(os.path.join(dirpath, n) for n in filenames if not n.startswith("."))
+    return sorted(found)
+
+
+def iter_path(path: str, settings: Settings) -> Iterator[Item]:
+    """Documents from a file or (recursively) a directory; never raises for bad input."""
+    if os.path.isdir(path):
+        for p in walk(path):
+            yield from guarded(iter_file(p, settings), p)
+        return
+    yield from guarded(iter_file(path, settings), path)
+
+
+def iter_file(path: str, settings: Settings) -> Iterator[Item]:
+    """Documents from one file, by content: WARC/WET, JSONL, gzip of either or of one document, HTML, text, Markdown."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        yield reject(path, "NW106", f"{path}: no such file or directory (check the path)")
+        return
+    if not os.path.isfile(path):
+        yield reject(path, "NW105", f"{path}: not a regular file or directory")
+        return
+    size = st.st_size
+    if size == 0:
+        yield reject(path, "NW103", f"{path}: 0 bytes")
+        return
+    with open(path, "rb") as f:
+        head = f.read(HEAD_BYTES)
+        kind = detect_kind(head, os.path.basename(path))
+        if kind == "warc":
+            f.close()
+            yield from iter_warc(path, settings)
+            return
+        if kind == "jsonl":
+            f.seek(0)
+            yield from iter_jsonl(iter_lines(f, settings.max_bytes), path, settings)
+            return
+        if size > settings.max_bytes:
+            yield reject(path, "NW104", f"{path}: {size} bytes, more than max_bytes ({settings.max_bytes}); "
+                                        f"raise --max-bytes or split the file")
+            return
+        if kind == "binary":
+            yield reject(path, "NW101", f"{path}: {binary_reason(head)} (not a text, HTML or Markdown document)")
+            return
+        if kind == "gzip":
+            f.seek(0)
+            yield from _iter_gzip(f, path, settings)
+            return
+        data = head + f.read()
+    yield text_doc(data, source=path, raw_ref=path, where=path, kind=kind if kind in TEXT_KINDS else None,
+                   sniff=False, name=os.path.basename(path))
+
+
+def _iter_gzip(f: io.BufferedReader, path: str, settings: Settings) -> Iterator[Item]:
+    """A gzip of one document or of a JSONL batch; the decompressed size is capped at max_bytes too."""
+    limit = settings.max_bytes
+    try:
+        with gzip.GzipFile(fileobj=f) as g:
+            data = g.read(limit + 1)
+    except EOFError:
+        yield reject(path, "NW130", f"{path}: gzip stream cut short at byte {f.tell()} (the file is incomplete; "
+                                    f"download it again)")
+        return
+    except (gzip.BadGzipFile, zlib.error) as e:
+        yield reject(path, "NW130", f"{path}: corrupt gzip data near byte {f.tell()} ({e})")
+        return
+    if len(data) > limit:
+        yield reject(path, "NW104", f"{path}: decompresses to more than max_bytes ({limit}); raise --max-bytes")
+        return
+    inner = os.path.basename(path)[:-3] if path.endswith(".gz") else ""
+    kind = detect_kind(data[:HEAD_BYTES], inner)
+    if kind == "jsonl":
+        yield from iter_jsonl(iter_lines(io.BytesIO(data), limit), path, settings)
+        return
+    if kind in ("binary", "gzip", "warc"):
+        # A WARC here would be one gzip stream over several files' worth; fastwarc reads it from the path.
+        if kind == "warc":
+            yield from iter_warc(path, settings)
+            return
+        what = binary_reason(data[:8192]) or "another gzip stream"
+        yield reject(path, "NW101", f"{path}: decompressed content is {what}, not text")
+        return
+    yield text_doc(data, source=path, raw_ref=path, where=path, kind=kind, sniff=False, name=inner)
