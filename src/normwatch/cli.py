@@ -210,6 +210,60 @@ def rejections(db, limit, fmt):
         click.echo("no rejections")
 
 
+def _emit(result: dict, fmt: str, text_formatter) -> None:
+    click.echo(json.dumps(result, ensure_ascii=False, indent=2) if fmt == "json" else text_formatter(result))
+
+
+@cli.command()
+@click.argument("incident")
+@click.option("--as-of", help="assess as of this date (YYYY-MM-DD) instead of the incident date")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def assess(incident, as_of, fmt):
+    """Which provisions an incident implicates, who was bound at the time, under which condition."""
+    from .assess import assess_incident, format_text
+    from .kb import load_kb
+
+    try:
+        result = assess_incident(load_kb(), incident, as_of=as_of)
+    except KeyError as e:
+        raise click.UsageError(str(e.args[0]))
+    _emit(result, fmt, format_text)
+
+
+@cli.command()
+@click.argument("instruments", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text", show_default=True)
+def compare(instruments, fmt):
+    """Definitions, scope, binding force and a provision concordance of instruments, side by side."""
+    from .compare import compare_instruments, format_html, format_text
+    from .kb import load_kb
+
+    try:
+        result = compare_instruments(load_kb(), list(instruments))
+    except KeyError as e:
+        raise click.UsageError(str(e.args[0]))
+    if fmt == "html":
+        click.echo(format_html(result))
+    else:
+        _emit(result, fmt, format_text)
+
+
+@cli.command()
+@click.argument("instrument")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def brief(instrument, fmt):
+    """A one-page answer for an instrument: definitions, hostile activities, military, non-state actors."""
+    from .brief import brief as make_brief
+    from .brief import format_text
+    from .kb import load_kb
+
+    try:
+        result = make_brief(load_kb(), instrument)
+    except KeyError as e:
+        raise click.UsageError(str(e.args[0]))
+    _emit(result, fmt, format_text)
+
+
 def _add_optional_commands() -> None:
     """Commands that live in their own modules."""
     try:

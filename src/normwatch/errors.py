@@ -40,6 +40,10 @@ MESSAGES: dict[str, str] = {
     "NW500": "bad pipeline",
     "NW600": "store error",
     "NW700": "knowledge base invalid",
+    "NW800": "not found",
+    "NW801": "invalid request parameter",
+    "NW802": "method not allowed",
+    "NW803": "internal server error",
 }
 
 
