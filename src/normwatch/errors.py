@@ -44,6 +44,7 @@ MESSAGES: dict[str, str] = {
     "NW801": "invalid request parameter",
     "NW802": "method not allowed",
     "NW803": "internal server error",
+    "NW900": "invalid gold annotation file",
 }
 
 
