@@ -183,3 +183,12 @@ def test_clean_texts_pass_unharmed():
         kept = _paragraph_chars_kept(raw, doc.text)
         assert kept >= 0.99, f"{f}: only {kept:.3f} of paragraph characters kept"
         assert doc.meta.language == "en"
+
+
+def test_tag_cloud_lines_are_dropped():
+    from normwatch.cleaning.boilerplate import _is_tag_cloud
+
+    assert _is_tag_cloud("[[Microsoft]] [[UK]] [[NCSC]] [[state-backed]]")
+    assert _is_tag_cloud("#cyber #ddos #estonia")
+    assert not _is_tag_cloud("The [[Microsoft]] report said the attack on [[UK]] firms was serious.")
+    assert not _is_tag_cloud("[[Microsoft]]")

@@ -173,6 +173,15 @@ def _is_ticker(text: str) -> bool:
     return len(items) >= 3 and sum(len(i) for i in items) / len(items) < 140
 
 
+_TAG_ITEM = re.compile(r"\[\[[^\[\]]{1,60}\]\]|#\w[\w-]{0,40}")
+
+
+def _is_tag_cloud(text: str) -> bool:
+    """A line made only of tag links ("[[Microsoft]] [[UK]]", "#cyber #ddos"): site navigation, not prose."""
+    items = _TAG_ITEM.findall(text)
+    return len(items) >= 2 and not _TAG_ITEM.sub("", text).strip(" ,;|")
+
+
 def _is_breadcrumb(text: str) -> bool:
     segs = _BREADCRUMB_SEP.split(text)
     if len(segs) >= 3 and all(len(s) <= 60 for s in segs[:-1]):
@@ -230,7 +239,7 @@ def filter_lines(lines: list[Line]) -> list[Line]:
         drop = False
         if i > head_end and (_COMMENT_START.match(text) or (in_tail and _COMMENT_LABEL.match(text))):
             break  # a comment section runs to the end of the page
-        if _line_cue(text) or _is_ticker(text):
+        if _line_cue(text) or _is_ticker(text) or _is_tag_cloud(text):
             drop = True
         elif crumb and i == crumb[0]:
             drop = True
