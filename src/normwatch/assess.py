@@ -18,6 +18,7 @@ It is an analysis aid over the knowledge base, not a legal verdict, and every ou
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -103,14 +104,37 @@ def incident_tags(incident: dict) -> set[str]:
     return tags
 
 
+# For criminal-law provisions, the offences an incident type is made of (matched in heading or summary).
+TYPE_OFFENCES = {
+    "ddos": r"system interference|misuse of devices|attempt|aiding",
+    "sabotage": r"data interference|system interference|attempt|misuse of devices",
+    "wiper": r"data interference|system interference|attempt|misuse of devices",
+    "ransomware": r"data interference|system interference|fraud|extortion|attempt|misuse of devices",
+    "espionage": r"illegal access|interception|attempt|misuse of devices",
+    "data-theft": r"illegal access|interception|attempt|misuse of devices",
+    "defacement": r"illegal access|data interference",
+    "supply-chain": r"illegal access|data interference|system interference|misuse of devices",
+}
+
+
 def duty_of(topics: set[str]) -> str:
-    if topics & DIRECT_TAGS:
-        return "direct"
-    if topics & TERRITORIAL_TAGS:
-        return "due-diligence"
+    """What kind of duty a provision states, from all its topic tags (precedence: most specific first)."""
     if topics & CRIMINAL_LAW_TAGS:
         return "criminal-law"
+    if topics & TERRITORIAL_TAGS:
+        return "due-diligence"
+    if topics & COOPERATION_TAGS and not topics & (DIRECT_TAGS - {"critical-infrastructure"}):
+        return "cooperation"
+    if topics & DIRECT_TAGS:
+        return "direct"
     return "cooperation"
+
+
+def offence_fits(prov: dict, incident_type: str | None) -> bool:
+    pattern = TYPE_OFFENCES.get(incident_type or "")
+    if not pattern:
+        return True
+    return bool(re.search(pattern, f"{prov.get('heading') or ''} {prov.get('summary') or ''}", re.I))
 
 
 def status_at(kb, actor: str | None, instrument: dict, when: str | None) -> str:
@@ -178,7 +202,9 @@ def assess_incident(kb, incident_id: str, as_of: str | None = None, incident: di
             ptags = set(prov.get("topics") or []) & tags
             if not ptags:
                 continue
-            duty = duty_of(ptags)
+            duty = duty_of(set(prov.get("topics") or []))
+            if duty == "criminal-law" and not offence_fits(prov, inc.get("type")):
+                continue
             for h in hyps:
                 acc = status_at(kb, h.accused, instrument, when)
                 vic = status_at(kb, victim, instrument, when)
@@ -225,11 +251,15 @@ def _rationale(kb, instrument, prov, duty, later, adopted, h, acc, vic, victim, 
 def format_text(result: dict[str, Any], width: int = 80) -> str:
     import textwrap
 
-    out = [f"{result['incident']} — {result.get('name') or ''}".strip(),
-           f"date {result.get('date')}, victim {result.get('victim')}, type {result.get('type')}",
-           "topics: " + ", ".join(result["topics"]), ""]
+    out = []
+    for head in (f"{result['incident']} — {result.get('name') or ''}".strip(),
+                 f"date {result.get('date')}, victim {result.get('victim')}, type {result.get('type')}",
+                 "topics: " + ", ".join(result["topics"])):
+        out += textwrap.wrap(head, width=width, subsequent_indent="  ")
+    out.append("")
     for h in result["hypotheses"]:
-        out.append(f"Hypothesis: {h['accused'] or 'unknown'} via {h['via']} ({h['certainty']})")
+        out += textwrap.wrap(f"Hypothesis: {h['accused'] or 'unknown'} via {h['via']} ({h['certainty']})",
+                             width=width, subsequent_indent="  ")
         for ln in h["lines"]:
             mark = "later" if ln["later_instrument"] else ("applies" if ln["applies"] else "n/a")
             out.extend(textwrap.wrap(f"[{mark}] {ln['rationale']}", width=width, initial_indent="  ",

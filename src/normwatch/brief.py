@@ -95,10 +95,10 @@ def brief(kb, instrument_id: str) -> dict[str, Any]:
 def format_text(result: dict[str, Any], width: int = 80) -> str:
     import textwrap
 
-    out = [f"{result['name']} ({result['instrument']})",
-           f"{result.get('kind')}, binding: {result.get('binding')}, adopted {result.get('adopted')}", ""]
+    out = textwrap.wrap(f"{result['name']} ({result['instrument']})", width=width, subsequent_indent="  ")
+    out += [f"{result.get('kind')}, binding: {result.get('binding')}, adopted {result.get('adopted')}", ""]
     for a in result["answers"]:
-        out.append(a["question"])
+        out += textwrap.wrap(a["question"], width=width, subsequent_indent="  ")
         for s in a["sentences"]:
             g = f" [{', '.join(s['grounds'])}]" if s["grounds"] else ""
             out += textwrap.wrap(s["text"] + g, width=width, initial_indent="  - ", subsequent_indent="    ")

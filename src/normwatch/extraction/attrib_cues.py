@@ -1,0 +1,133 @@
+"""Attribution claims in a sentence: who is accused, who says so, how surely, through which channel.
+
+Why word cues: incident reports phrase certainty and channel in a small, stable vocabulary
+("suspected", "formally attributed", "denied"; "state-sponsored", "patriotic hackers", "GRU").
+The order of the checks matters: a denial outranks the accusation it denies, and a hedge
+("believed to be", "suspected") outranks the verb of blame it qualifies.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+from .cues import M, kb_get
+
+DENIED = re.compile(
+    r"\b(?:den(?:y|ies|ied|ying)|rejected the (?:accusations?|allegations?|claims?)|dismissed the (?:accusations?|allegations?|claims?)|"
+    r"refuted|rebuffed the (?:accusations?|allegations?))\b", re.I)
+CONFIRMED = re.compile(
+    r"\b(?:confirmed (?:that|the)|(?:was|were) convicted|convicted|pleaded guilty|admitted (?:responsibility|to)|claimed responsibility)\b", re.I)
+SUSPECTED = re.compile(
+    r"\b(?:suspect(?:s|ed)?|suspicion|believed to (?:be|have)|thought to (?:be|have)|likely|probably|possibly|presumably|"
+    r"reportedly|may have|might have|could have|widely (?:seen|believed)|linked to)\b", re.I)
+OFFICIAL = re.compile(
+    r"\b(?:formally|officially|attribut(?:e|es|ed|ing|ion)|joint (?:statement|advisory)|sanction(?:s|ed)?|"
+    r"indict(?:ed|ment|s)?|charged|expelled|summoned)\b", re.I)
+ALLEGED = re.compile(
+    r"\b(?:accus(?:e|es|ed|ing|ation)|alleg(?:e|es|ed|edly|ation)|blam(?:e|es|ed|ing)|assess(?:es|ed|ment)?|"
+    r"claim(?:s|ed)?|according to|said|says|pointed the finger|behind|responsible for)\b", re.I)
+
+STATE_ORGAN = re.compile(
+    r"\b(?:GRU|SVR|FSB|KGB|MSS|PLA|IRGC|RGB|NSA|GCHQ|Unit \d{3,6}|military intelligence|intelligence (?:service|services|agency|agencies)|"
+    r"armed forces|military unit|(?:army|military) hackers|Ministry of State Security|Reconnaissance General Bureau|"
+    r"Main Intelligence Directorate|security service|spy agency|cyber command)\b", re.I)
+PROXY = re.compile(
+    r"\b(?:state[- ]sponsored|state[- ]backed|government[- ]backed|government[- ]sponsored|backed by|sponsored by|"
+    r"on behalf of|at the behest of|proxy|proxies|contractors?|front compan(?:y|ies))\b", re.I)
+PATRIOTIC = re.compile(
+    r"\b(?:patriotic (?:hackers|citizens|hacking|volunteers)|hacktivis(?:ts?|m)|volunteers|nationalist hackers|"
+    r"pro-\w+ (?:hackers|hacktivists|groups?|activists))\b", re.I)
+CRIMINAL = re.compile(
+    r"\b(?:ransomware (?:gang|group|operators?|crew|affiliates?)|cyber ?criminals?|criminal (?:group|gang|hackers|organi[sz]ation)|"
+    r"crime (?:group|gang|syndicate)|extortion (?:gang|group))\b", re.I)
+
+# Words after a state's adjective that make it the accused ("Russian hackers", "Chinese state-sponsored group").
+ACTOR_NOUN = re.compile(
+    r"^\s*(?:(?:state|government|Kremlin|Beijing)[- ](?:sponsored|backed|linked|affiliated)\s+|military\s+|intelligence\s+)?"
+    r"(?:hackers?|hacktivists?|hacking (?:group|team|unit)|intelligence|military (?:intelligence|unit|hackers)|"
+    r"army (?:unit|hackers)|spies|operatives|actors?|"
+    r"threat actors?|group|groups|APT|agents?|government hackers|cyber ?(?:army|units?|forces|spies|actors?))\b", re.I)
+# Before a state: the slot of the accused.
+ACCUSED_BEFORE = re.compile(
+    r"(?:\battribut\w*\s+(?:\w+\s+){0,6}?to|\bblam\w*|\baccus\w*|\bby|\bpointed the finger at|\bcarried out by|"
+    r"\blaunched by|\bconducted by|\bsponsored by|\bbacked by|\bon behalf of|\bpro-|\blinked to|\btied to)\s*(?:the\s+|an?\s+)?$",
+    re.I)
+# After a state: its being accused ("Russia was behind", "Russia v. Estonia").
+ACCUSED_AFTER = re.compile(
+    r"^\s*(?:(?:was|were|is|are|has been|had been)\s+(?:\w+\s+)?(?:behind|responsible|involved|accused|blamed|suspected)|"
+    r"(?:(?:has|have|had|was|were|reportedly|allegedly)\s+)?(?:targeted|attacked|hacked|launched|conducted|carried out|"
+    r"compromised|breached|infiltrated|deployed|used|stole|spied)\b|"
+    r"v\.|vs\.?|versus|(?:-|\s+(?:state|government)[- ])(?:backed|sponsored|linked|affiliated)|-based)", re.I)
+# Before a state: it is the one saying so.
+CLAIM_VERB_AFTER = re.compile(
+    r"^[^.;]{0,40}?\b(?:attribut(?:es|ed)|accus(?:es|ed)|blam(?:es|ed)|said|says|stated|announced|assess(?:es|ed)|"
+    r"concluded|determined|named|sanctioned|indicted|charged|den(?:ies|ied)|rejected)\b", re.I)
+ACCORDING_TO = re.compile(r"\baccording to (?:the\s+)?$", re.I)
+
+
+@lru_cache(maxsize=512)
+def certainty(sentence: str) -> str:
+    """The certainty a sentence gives its attribution claim."""
+    if DENIED.search(sentence):
+        return "denied"
+    if CONFIRMED.search(sentence):
+        return "confirmed"
+    if SUSPECTED.search(sentence):
+        return "suspected"
+    if OFFICIAL.search(sentence):
+        return "official"
+    return "alleged"
+
+
+def channel(sentence: str, group_category: str | None = None) -> str:
+    """The channel (via) a sentence names; a named group's KB category otherwise."""
+    named = _text_channel(sentence)
+    if named:
+        return named
+    if group_category in ("state-organ", "state-sponsored-proxy", "patriotic-hackers", "criminal"):
+        return group_category
+    return "unknown"
+
+
+# One sentence carries several claims (one per accused and claimant): read its words once.
+@lru_cache(maxsize=512)
+def _text_channel(sentence: str) -> str | None:
+    if PATRIOTIC.search(sentence):
+        return "patriotic-hackers"
+    if CRIMINAL.search(sentence):
+        return "criminal"
+    if STATE_ORGAN.search(sentence):
+        return "state-organ"
+    if PROXY.search(sentence):
+        return "state-sponsored-proxy"
+    return None
+
+
+def is_accused(text: str, m: M) -> bool:
+    """A state mention in the slot of the accused."""
+    before = text[max(0, m.start - 60):m.start]
+    after = text[m.end:m.end + 40]
+    if ACCUSED_BEFORE.search(before) and not re.search(r"\b(?:according|belong\w*|respond\w*)\s+to\s*(?:the\s+)?$", before, re.I):
+        return True
+    if ACCUSED_AFTER.match(after):
+        return True
+    if m.how in ("adjective", "demonym") and ACTOR_NOUN.match(after):
+        return True
+    if re.match(r"[’']s\s", after) and ACTOR_NOUN.match(after[3:]):
+        return True
+    return False
+
+
+def is_claimant(text: str, m: M, start: int) -> bool:
+    """A state or organisation that says, attributes or denies ("The United States attributed ...")."""
+    if ACCORDING_TO.search(text[max(start, m.start - 20):m.start]):
+        return True
+    return bool(CLAIM_VERB_AFTER.match(text[m.end:m.end + 80])) and not ACCUSED_AFTER.match(text[m.end:m.end + 40])
+
+
+def group_state(kb: Any, group_id: str) -> tuple[str | None, str | None]:
+    """A threat actor's state and category from the KB."""
+    rec = kb_get(kb, group_id) or {}
+    return rec.get("state"), rec.get("category")

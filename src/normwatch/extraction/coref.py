@@ -1,0 +1,123 @@
+"""Light coreference: later short references to people already introduced in the text.
+
+Why so light: news refers back to a person in three ways that rules handle well — the
+surname ("Bishop"), a role noun ("the Ambassador") and a pronoun ("she said"). Each is
+resolved to the most recent compatible person before it; a pronoun's gender is learnt
+from honorifics or from its first resolved use ("she said" right after a person), so a
+later "he" skips her. Pronouns inside quotation marks are left alone: they belong to the
+quoted speaker's world, not to the narration.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .people import POSSESSIVE, ROLE_HEADS
+from .quotes import Quote, inside
+
+PRONOUNS = {"he": "m", "she": "f", "him": "m", "his": "m"}
+_PRONOUN = re.compile(r"\b(?:[Hh]e|[Ss]he)\b")
+_ROLE_NOUN = re.compile(r"\b[Tt]he\s+((?:[A-Za-z-]+\s+){0,2}?([A-Za-z-]+))\b")
+# How far back (characters) a pronoun or role noun may reach for its person.
+WINDOW = 1500
+
+
+@dataclass(slots=True)
+class Person:
+    id: str
+    name: str
+    surname: str
+    role: str | None
+    gender: str | None = None
+    spans: list[tuple[int, int]] = field(default_factory=list)
+    defining: list[tuple[int, int]] = field(default_factory=list)
+
+
+def surname_of(name: str) -> str:
+    parts = [p for p in name.split() if not p.endswith(".") and p[:1].isupper()]
+    return POSSESSIVE.sub("", parts[-1]) if parts else name
+
+
+def resolve(text: str, people: list[Person], quotes: list[Quote], blocked: list[tuple[int, int]]) -> None:
+    """Add to each person's `spans` the surname, role-noun and pronoun references to them.
+
+    `blocked` are spans already taken (full names, role phrases): no reference is made there.
+    """
+    if not people:
+        return
+    taken = sorted(blocked + [s for p in people for s in p.spans + p.defining])
+    refs: list[tuple[int, int, str, Person | None]] = []
+    by_surname: dict[str, list[Person]] = {}
+    for p in people:
+        if p.surname and p.surname[0].isupper() and len(p.surname) > 1:
+            by_surname.setdefault(p.surname, []).append(p)
+    if by_surname:
+        rx = re.compile(r"\b(" + "|".join(re.escape(s) for s in sorted(by_surname, key=len, reverse=True)) + r")\b")
+        for m in rx.finditer(text):
+            if _overlaps(taken, m.start(), m.end()):
+                continue
+            cands = by_surname[m.group(1)]
+            if len(cands) == 1:
+                refs.append((m.start(), m.end(), "surname", cands[0]))
+    for m in _ROLE_NOUN.finditer(text):
+        head = m.group(2).lower()
+        if head not in ROLE_HEADS or _overlaps(taken, m.start(), m.end()):
+            continue
+        refs.append((m.start(), m.end(), "role:" + head, None))
+    for m in _PRONOUN.finditer(text):
+        if inside(quotes, m.start()) is not None:
+            continue
+        refs.append((m.start(), m.end(), "pronoun:" + PRONOUNS[m.group().lower()], None))
+    refs.sort(key=lambda r: r[0])
+    # Walk in text order so "most recent" means most recent mention before the reference.
+    mentions: list[tuple[int, Person]] = sorted((s[0], p) for p in people for s in p.spans)
+    mi = 0
+    recent: list[Person] = []  # people in order of their latest mention, last = most recent
+    last_pos: dict[str, int] = {}
+    for start, end, how, target in refs:
+        while mi < len(mentions) and mentions[mi][0] < start:
+            _touch(recent, mentions[mi][1])
+            last_pos[mentions[mi][1].id] = mentions[mi][0]
+            mi += 1
+        if how == "surname":
+            chosen = target
+        elif how.startswith("role:"):
+            head = how[5:]
+            chosen = next((p for p in reversed(recent) if p.role and head in p.role.lower()
+                           and start - last_pos.get(p.id, -WINDOW * 9) <= WINDOW * 4), None)
+        else:
+            g = how[8:]
+            chosen = next((p for p in reversed(recent) if p.gender in (None, g)
+                           and start - last_pos.get(p.id, -WINDOW * 9) <= WINDOW), None)
+            if chosen is not None and chosen.gender is None:
+                chosen.gender = g
+        if chosen is None:
+            continue
+        chosen.spans.append((start, end))
+        _touch(recent, chosen)
+        last_pos[chosen.id] = start
+    for p in people:
+        p.spans = sorted(set(p.spans))
+
+
+def _touch(recent: list[Person], p: Person) -> None:
+    if recent and recent[-1] is p:
+        return
+    if p in recent:
+        recent.remove(p)
+    recent.append(p)
+
+
+def _overlaps(spans: list[tuple[int, int]], a: int, b: int) -> bool:
+    from bisect import bisect_left  # noqa: PLC0415
+
+    i = bisect_left(spans, (a, a))
+    for j in (i - 1, i):
+        if 0 <= j < len(spans) and spans[j][0] < b and a < spans[j][1]:
+            return True
+    # spans may nest; a short linear look-back covers long defining phrases
+    for j in range(max(0, i - 4), i):
+        if spans[j][0] < b and a < spans[j][1]:
+            return True
+    return False

@@ -1,0 +1,406 @@
+"""Shared helpers for the fact stages (stances, subscriptions, incidents, events).
+
+Why one module: all four stages need the same things — bounded sentence units over the
+frozen text, mentions inside a span, coordinated lists ("A, B, C and D"), dates written
+the way news writes them, and a cached view of the knowledge base. Keeping them here keeps
+each stage small and makes the robustness rules (bounded unit length, linear regexes)
+hold everywhere at once.
+
+Every regex here is linear: no nested quantifiers over overlapping classes, and every
+unit given to a regex is capped at `MAX_UNIT` characters, so 1 MB of one line costs
+milliseconds per stage.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any, Iterable, Iterator
+
+from ..model import Document, Mention, Span
+
+# A real sentence is far shorter; longer "sentences" are unsplit garbage or tables.
+MAX_UNIT = 1200
+
+# Fallback splitter used when the segment stage has not filled `doc.sentences`.
+_SENT = re.compile(r"[^.!?\n]*(?:[.!?]+[\"'”’)]*|\n|$)")
+
+
+def sentence_spans(doc: Document) -> list[Span]:
+    """The document's sentences (or a crude split when absent), each at most MAX_UNIT long."""
+    text = doc.text
+    base = list(doc.sentences) if doc.sentences else list(_split(text, 0, len(text)))
+    out: list[Span] = []
+    for s in _rejoin(text, sorted(base)):
+        if s.end > len(text) or s.start >= s.end:
+            continue
+        out.extend(cap_span(text, s))
+    return out
+
+
+# A sentence "ending" in one of these was cut at an abbreviation ("Russia v. | Estonia").
+_ABBREV_END = re.compile(r"(?:\b(?:v|vs|St|Dr|Mr|Mrs|Ms|Prof|Gen|No|Art|para|e\.g|i\.e|U\.S|U\.K|U\.N)|\b[A-Z])\.$")
+
+
+def _rejoin(text: str, spans: list[Span]) -> list[Span]:
+    """Undo splits after abbreviations, so "X v. Y" stays in one sentence."""
+    out: list[Span] = []
+    for s in spans:
+        if out and out[-1].end <= s.start and s.start - out[-1].end <= 2 \
+                and _ABBREV_END.search(text, max(out[-1].start, out[-1].end - 8), out[-1].end) \
+                and s.end - out[-1].start <= MAX_UNIT and text[s.start:s.start + 1].isupper():
+            out[-1] = Span(out[-1].start, s.end)
+        else:
+            out.append(s)
+    return out
+
+
+def _split(text: str, start: int, end: int) -> Iterator[Span]:
+    for m in _SENT.finditer(text, start, end):
+        a, b = m.start(), m.end()
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if b > a:
+            yield Span(a, b)
+
+
+def cap_span(text: str, s: Span, limit: int = MAX_UNIT) -> Iterator[Span]:
+    """Cut an overlong span into pieces of at most `limit` characters, at whitespace when possible."""
+    a = s.start
+    while s.end - a > limit:
+        cut = text.rfind(" ", a + limit // 2, a + limit)
+        if cut <= a:
+            cut = a + limit
+        yield Span(a, cut)
+        a = cut
+    if s.end > a:
+        yield Span(a, s.end)
+
+
+def split_sentences(text: str, span: Span) -> list[Span]:
+    """Sentences inside a span (used for multi-sentence quotes), capped like `sentence_spans`."""
+    out: list[Span] = []
+    for s in _split(text, span.start, span.end):
+        out.extend(cap_span(text, s))
+    return out
+
+
+def enclosing(spans: list[Span], pos: int) -> int | None:
+    """Index of the span containing `pos` (spans sorted, non-overlapping), else None."""
+    lo, hi = 0, len(spans) - 1
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        s = spans[mid]
+        if pos < s.start:
+            hi = mid - 1
+        elif pos >= s.end:
+            lo = mid + 1
+        else:
+            return mid
+    return None
+
+
+# --- mentions ----------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class M:
+    """A mention reduced to what the fact stages use (instrument mentions folded in)."""
+
+    id: str
+    kind: str
+    start: int
+    end: int
+    how: str
+
+
+def all_mentions(doc: Document) -> list[M]:
+    """Mentions of every kind, plus instrument mentions, sorted, duplicates removed."""
+    seen: set[tuple[str, int, int]] = set()
+    out: list[M] = []
+    for m in doc.mentions:
+        key = (m.kb_id, m.span.start, m.span.end)
+        if key not in seen and m.span.end <= len(doc.text):
+            seen.add(key)
+            out.append(M(m.kb_id, m.kind or kind_of(m.kb_id), m.span.start, m.span.end, m.how or "alias"))
+    for im in doc.instrument_mentions:
+        key = (im.instrument, im.span.start, im.span.end)
+        if key not in seen and im.span.end <= len(doc.text):
+            seen.add(key)
+            out.append(M(im.instrument, "instrument", im.span.start, im.span.end, "alias"))
+    out.sort(key=lambda m: (m.start, -m.end))
+    return out
+
+
+def kind_of(kb_id: str) -> str:
+    """The kind an identifier's prefix names ("state:EST" -> "state")."""
+    return kb_id.split(":", 1)[0] if ":" in kb_id else ""
+
+
+def within(ms: list[M], start: int, end: int, kinds: Iterable[str] | None = None) -> list[M]:
+    """Mentions wholly inside [start, end), optionally of some kinds (`ms` sorted by start).
+
+    Bisection keeps a per-sentence lookup logarithmic: a long document has tens of
+    thousands of mentions and thousands of sentences.
+    """
+    ks = set(kinds) if kinds is not None else None
+    lo = bisect_left(ms, start, key=_start)
+    hi = bisect_left(ms, end, lo, key=_start)
+    return [m for m in ms[lo:hi] if m.end <= end and (ks is None or m.kind in ks)]
+
+
+def _start(m: M) -> int:
+    return m.start
+
+
+def drop_nested(ms: list[M]) -> list[M]:
+    """Remove mentions lying inside a longer one ("Budapest" inside "Budapest Convention")."""
+    out: list[M] = []
+    for m in sorted(ms, key=lambda m: (m.start, -(m.end - m.start))):
+        if out and m.start < out[-1].end and m.end <= out[-1].end and (m.start, m.end) != (out[-1].start, out[-1].end):
+            continue
+        out.append(m)
+    return out
+
+
+_COORD_GAP = re.compile(r"\s*(?:,\s*(?:and\s+|as well as\s+|&\s+)?|and\s+|&\s+|as well as\s+|/\s*)(?:the\s+)?\s*$",
+                        re.I)
+
+
+def coordinated(text: str, ms: list[M], anchor: int, max_gap: int = 30) -> list[M]:
+    """The run of coordinated mentions ("A, B, C and D") that contains mention index `anchor`."""
+    if not ms:
+        return []
+    lo = hi = anchor
+    while lo > 0 and _joins(text, ms[lo - 1], ms[lo], max_gap):
+        lo -= 1
+    while hi + 1 < len(ms) and _joins(text, ms[hi], ms[hi + 1], max_gap):
+        hi += 1
+    return ms[lo:hi + 1]
+
+
+def _joins(text: str, a: M, b: M, max_gap: int) -> bool:
+    if b.start < a.end or b.start - a.end > max_gap:
+        return False
+    gap = text[a.end:b.start]
+    return gap == "" or gap.isspace() or bool(_COORD_GAP.fullmatch(gap))
+
+
+# --- dates -------------------------------------------------------------------------------
+
+MONTHS = {m: i + 1 for i, m in enumerate(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september",
+     "october", "november", "december"])}
+MONTHS.update({k[:3]: v for k, v in list(MONTHS.items())})
+_MON = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+DATE_RE = re.compile(
+    r"\b(?:(?P<iso>(?:19|20)\d\d-[01]\d-[0-3]\d)"
+    rf"|(?P<m1>{_MON})\s+(?P<d1>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y1>(?:19|20)\d\d)"
+    rf"|(?P<d2>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{_MON})\s*,?\s+(?P<y2>(?:19|20)\d\d)"
+    rf"|(?P<m3>{_MON})\s+(?:of\s+)?(?P<y3>(?:19|20)\d\d)"
+    r"|(?P<y4>(?:19|20)\d\d))\b"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class FoundDate:
+    iso: str  # YYYY, YYYY-MM or YYYY-MM-DD
+    start: int
+    end: int
+
+    @property
+    def year(self) -> int:
+        return int(self.iso[:4])
+
+
+def find_dates(text: str, start: int = 0, end: int | None = None) -> list[FoundDate]:
+    """Dates in text[start:end] as ISO strings, most specific reading of each."""
+    end = len(text) if end is None else end
+    out: list[FoundDate] = []
+    for m in DATE_RE.finditer(text, start, end):
+        iso = _iso(m)
+        if iso:
+            out.append(FoundDate(iso, m.start(), m.end()))
+    return out
+
+
+def _iso(m: re.Match) -> str | None:
+    g = m.groupdict()
+    try:
+        if g["iso"]:
+            y, mo, d = (int(x) for x in g["iso"].split("-"))
+            return date(y, mo, d).isoformat()
+        for mk, dk, yk in (("m1", "d1", "y1"), ("m2", "d2", "y2")):
+            if g[mk]:
+                mo = _month(g[mk])
+                return date(int(g[yk]), mo, int(g[dk])).isoformat()
+        if g["m3"]:
+            mo = _month(g["m3"])
+            return f"{int(g['y3']):04d}-{mo:02d}"
+        if g["y4"]:
+            return g["y4"]
+    except (ValueError, KeyError):
+        return None
+    return None
+
+
+def _month(word: str) -> int:
+    return MONTHS[word.rstrip(".").lower()[:3]]
+
+
+def shift(iso: str, days: int) -> str | None:
+    """A full ISO date moved by `days`; None for partial dates."""
+    try:
+        return (date.fromisoformat(iso) + timedelta(days=days)).isoformat()
+    except ValueError:
+        return None
+
+
+# --- words -------------------------------------------------------------------------------
+
+# Words that negate the cue they precede (within a few words).
+NEGATORS = re.compile(r"\b(?:not|no|never|nor|neither|cannot|hardly|without)\b|n[’']t\b", re.I)
+FIRST_PERSON = re.compile(r"\b(?:I|we|We|our|Our|us|my|My)\b|\bmy (?:country|government|delegation)\b")
+HEDGES = re.compile(r"\b(?:if|would|could|might|may|perhaps|possibly|unless)\b", re.I)
+
+
+_NOT_ONLY = re.compile(r"\s+(?:just|only|merely|simply|least)\b", re.I)
+
+
+def negated(segment: str) -> bool:
+    """A negator in the segment ("not", "don't"), except "not only / not just" (which adds, not denies)."""
+    for m in NEGATORS.finditer(segment):
+        if m.group(0).lower() in ("not", "no") and _NOT_ONLY.match(segment, m.end()):
+            continue
+        return True
+    return False
+
+
+def words_before(text: str, pos: int, n: int = 4, floor: int = 0) -> str:
+    """The last `n` words before `pos` (not crossing `floor`)."""
+    seg = text[max(floor, pos - 60):pos]
+    parts = seg.split()
+    return " ".join(parts[-n:])
+
+
+# --- knowledge base ----------------------------------------------------------------------
+
+_KB_CACHE: dict[int, tuple[Any, dict[str, Any]]] = {}
+
+
+def kb_cache(kb: Any) -> dict[str, Any]:
+    """A per-KB dict for derived tables (compiled cues, indexes); rebuilt when the KB object changes."""
+    hit = _KB_CACHE.get(id(kb))
+    if hit is not None and hit[0] is kb:
+        return hit[1]
+    if len(_KB_CACHE) > 8:
+        _KB_CACHE.clear()
+    store: dict[str, Any] = {}
+    _KB_CACHE[id(kb)] = (kb, store)
+    return store
+
+
+def default_kb() -> Any:
+    """The package KB; imported lazily so the stages import even while the KB is being written."""
+    from ..kb import load_kb
+
+    return load_kb()
+
+
+def records(kb: Any, kind: str) -> list[dict]:
+    try:
+        return list(kb.records(kind))
+    except Exception:  # noqa: BLE001 - a partial KB must not stop extraction
+        return []
+
+
+def kb_get(kb: Any, id: str) -> dict | None:
+    try:
+        return kb.get(id)
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def safe_regex(pattern: str) -> re.Pattern | None:
+    """Compile a KB-supplied cue; None when it is not a valid regex (KB data must not crash a stage)."""
+    try:
+        return re.compile(pattern, re.I)
+    except re.error:
+        try:
+            return re.compile(re.escape(pattern), re.I)
+        except re.error:  # pragma: no cover
+            return None
+
+
+def state_slug(kb: Any, state_id: str) -> str:
+    """The slug of a state's name ("state:EST" -> "estonia"), for new incident ids."""
+    rec = kb_get(kb, state_id)
+    name = (rec or {}).get("name") or state_id.split(":", 1)[-1]
+    from ..model import slugify
+
+    return slugify(name)
+
+
+def mention_from(m: Mention) -> M:
+    return M(m.kb_id, m.kind, m.span.start, m.span.end, m.how)
+
+
+# --- registration ------------------------------------------------------------------------
+
+def stage_after(modules: tuple[str, ...], name: str, *, requires: tuple[str, ...], assigns: tuple[str, ...]):
+    """`pipeline.stage(...)`, but only once the stage modules that make our inputs exist.
+
+    Why: `pipeline.build()` refuses a default pipeline in which a stage's inputs are
+    assigned by no earlier stage. While the earlier stages (segment, mentions, actors,
+    statements) are still being written, registering ours would make every ingest fail; so
+    ours join the default pipeline as soon as those modules are present, and never before.
+    The stage functions themselves are importable and usable either way.
+    """
+    from importlib.util import find_spec
+
+    from ..pipeline import stage
+
+    try:
+        ready = all(find_spec(f"normwatch.stages.{m}") is not None for m in modules)
+    except (ImportError, ValueError):
+        ready = False
+    if ready:
+        return stage(name, requires=requires, assigns=assigns)
+    return lambda func: func
+
+
+# --- topic context -----------------------------------------------------------------------
+
+# Core terms say the text is about cyber security; the wider set only that it is near it.
+CYBER_CORE = re.compile(
+    r"\b(?:cyber\w*|ICTs?|information and communications? technolog\w*|information security|hack\w*|malware|"
+    r"ransomware|DDoS|GGE|OEWG|Budapest Convention)\b", re.I)
+CYBER = re.compile(
+    r"\b(?:cyber\w*|ICTs?|information and communications? technolog\w*|information security|internet|"
+    r"digital|online|computer\w*|hack\w*|malware|ransomware|DDoS|GGE|OEWG|Budapest Convention)\b", re.I)
+# A document this dense in core cyber terms is about cyber throughout (news reports, blog posts).
+CYBER_DENSE_PER_CHARS = 800
+CYBER_WINDOW = 400
+
+
+class CyberContext:
+    """Where in a document the talk is about cyberspace.
+
+    Why: a UN speech covers climate, health and war as well; "international cooperation" or
+    "capacity building" there is a cyber-norms stance only near cyber words. A document
+    dense in cyber terms counts as cyber throughout.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.hits = [m.start() for m in CYBER.finditer(text)]
+        core = sum(1 for _ in CYBER_CORE.finditer(text))
+        self.dense = core * CYBER_DENSE_PER_CHARS >= len(text) > 0
+
+    def near(self, start: int, end: int, window: int = CYBER_WINDOW) -> bool:
+        if self.dense:
+            return True
+        i = bisect_left(self.hits, start - window)
+        return i < len(self.hits) and self.hits[i] <= end + window

@@ -1,0 +1,274 @@
+"""Person names, roles and affiliations as news writes them, without an NER model.
+
+Why rules: the stages must run offline and fast, and news introduces the people it quotes
+in a handful of fixed shapes:
+
+    Estonia's Foreign Minister Keit Pentus-Rosimannus          STATE's ROLE NAME
+    Australian Foreign Minister Julie Bishop                   STATE-adjective ROLE NAME
+    Moderator Joseph S. Nye, University ... Professor          ROLE NAME, ROLE
+    Julie Bishop, the Australian Minister for Foreign Affairs  NAME, (the) ROLE
+    Chen Xu, Ambassador of China to the Netherlands            NAME, ROLE of STATE
+    Christopher Painter, U.S. Department of State Coordinator  NAME, ORG ROLE
+    Matt Thomlinson said / said Matt Thomlinson                NAME + speech verb
+
+A name is a run of two to four capitalised tokens (initials, hyphens and particles such as
+"van" or "de" allowed) that is not a role word; it is accepted only with such a context
+(a role, an honorific, a speech verb) or when the KB knows the person.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .speech import AFTER_SUBJECT, SPEECH_ALT
+
+ROLE_HEADS = frozenset(
+    """minister ministers ambassador ambassadors president vice-president secretary secretary-general
+    under-secretary undersecretary coordinator director director-general spokesperson spokesman spokeswoman
+    professor moderator chief head official adviser advisor chairman chairwoman chair chairperson
+    chancellor premier king queen prince envoy representative delegate commissioner senator governor dean
+    researcher analyst fellow ceo cto ciso cso founder co-founder officer manager leader general admiral
+    commander diplomat counsel attorney attorney-general prosecutor judge mayor deputy lawmaker legislator
+    rapporteur executive consul emir sultan sheikh president-elect premier congressman congresswoman mp
+    spokesperson press-secretary head-of-state emissary negotiator czar tsar economist
+    scientist engineer expert lecturer vp svp evp chargé""".split()
+)
+ROLE_MODIFIERS = frozenset(
+    """foreign deputy vice chief senior executive assistant special general state affairs defence defense
+    home interior justice cyber cybersecurity cyber-security issues security information technology
+    development department ministry office council national international federal prime digital public
+    policy services university distinguished service former acting permanent principal associate global
+    managing regional first second trade economic relations communications homeland intelligence agency
+    bureau cyberspace strategic strategy research programme program high top law enforcement science
+    sciences computer technical legal political military armed forces staff joint commonwealth
+    european united nations un u.n. eu nato white house new director-general operations threat incident
+    response cert emergency crisis innovation data privacy protection commerce finance treasury energy
+    infrastructure critical industry industrial internet governance""".split()
+)
+CONNECTORS = frozenset({"of", "for", "and", "on", "to", "at", "in", "&"})
+HONORIFICS = {"mr": "m", "mr.": "m", "mrs": "f", "mrs.": "f", "ms": "f", "ms.": "f", "dr": None, "dr.": None,
+              "prof": None, "prof.": None, "sir": "m", "dame": "f", "lord": "m", "lady": "f", "h.e.": None,
+              "madam": "f", "mister": "m"}
+PARTICLES = frozenset({"van", "von", "de", "der", "den", "da", "di", "du", "la", "le", "bin", "ibn", "al", "el",
+                       "ter", "dos", "das", "del", "della", "st."})
+# Capitalised words that start sentences or name months, days, places' parts: never a name token.
+STOPWORDS = frozenset(
+    """the a an in on at for with from by to of and or but if as when while after before since during
+    according this that these those it its he she we they i our his her their my your you there here
+    however meanwhile moreover also yet so then thus although though because despite unlike like
+    january february march april may june july august september october november december monday
+    tuesday wednesday thursday friday saturday sunday today yesterday tomorrow thank thanks dear
+    internet cyber mr mrs ms dr prof sir madam excellency excellencies his her ladies gentlemen
+    all both each every some many most other others one two three four five several such no not
+    what who which why how where is are was were be been will would can could should must may might
+    god allah north south east west northern southern eastern western central later earlier now still
+    even only just instead indeed finally first next last recently currently previously separately
+    similarly likewise asked speaking writing meanwhile nevertheless nonetheless furthermore besides
+    otherwise hence therefore accordingly overall sources officials experts analysts critics""".split()
+)
+# Words of organisation, document and place names: a run holding one is not a person's name.
+NOT_NAME = frozenset(
+    """bank team framework group agency act strategy regulators priorities council committee institute
+    center centre foundation association company corporation corp inc ltd llc party forum network initiative
+    program programme project report summit conference convention treaty agreement declaration law court
+    union alliance organization organisation systems services solutions technologies technology security labs
+    research intelligence news times post journal daily media health university college school academy house
+    office ministry department bureau command force forces army navy republic kingdom federation states
+    nations street avenue square road city county province island islands airport station hospital
+    microsoft google apple amazon facebook twitter windows linux android cloud software hardware data
+    exchange server vulnerability malware ransomware botnet operation campaign attack attacks hackers
+    review index policy policies plan sector industry market markets fund capital partners global world
+    international national federal general public private digital cyber cybersecurity internet online
+    information communications telecommunications energy grid water oil gas financial finance
+    budget tax trade economic economy affairs relations defense defence justice interior foreign home
+    north south east west middle asia africa europe america pacific atlantic arctic ocean sea river
+    day week month year century era age times vision agenda goals goal sustainable development""".split()
+)
+TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[A-Z]\.(?!\w)|[^\W\d_][\w'\u2019-]*|\d[\w.,]*|[^\w\s]")
+_LOWER = re.compile(r"[a-z\u00df-\u00ff]")
+POSSESSIVE = re.compile(r"['\u2019]s$")
+SAID_BEFORE = re.compile(rf"\b(?:{SPEECH_ALT})\s+$")
+ACCORDING_BEFORE = re.compile(r"\baccording\s+to\s+$", re.I)
+APPOSITIVE = re.compile(r",\s{1,3}(?:(?:the|a|an|then|now)\s+)?((?:[^,.;:\"\u201c\u201d()\n]|\.(?=\S)|(?<=\b[A-Z])\.){2,160})")
+
+
+@dataclass(slots=True)
+class Tok:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(slots=True)
+class NameRun:
+    """A candidate person name at [start, end) with the tokens it is made of."""
+
+    start: int
+    end: int
+    tokens: list[str]
+
+
+@dataclass(slots=True)
+class PersonFound:
+    """A person introduced in the text: name, role and affiliation evidence."""
+
+    name: str
+    start: int
+    end: int
+    role: str | None = None
+    affiliation_span: tuple[int, int] | None = None  # a state/org mention that gives the affiliation
+    gender: str | None = None
+    defining: list[tuple[int, int]] = field(default_factory=list)  # role phrases around the name
+
+
+def tokens(text: str, a: int, b: int) -> list[Tok]:
+    return [Tok(m.start(), m.end(), m.group()) for m in TOKEN.finditer(text, a, b)]
+
+
+def is_role_word(word: str) -> bool:
+    w = POSSESSIVE.sub("", word).lower().rstrip(".")
+    return w in ROLE_HEADS or w in ROLE_MODIFIERS
+
+
+def _name_token(text: str, t: Tok) -> str | None:
+    """'name', 'initial', 'particle' or None."""
+    w = t.text
+    if len(w) == 2 and w[0].isupper() and w[1] == ".":
+        return "initial"
+    if w.lower() in PARTICLES and w[0].islower():
+        return "particle"
+    if not w[0].isupper() or not _LOWER.search(w):
+        return None
+    base = POSSESSIVE.sub("", w)
+    low = base.lower()
+    if low in STOPWORDS or low in NOT_NAME or is_role_word(base):
+        return None
+    return "name"
+
+
+def name_runs(text: str, a: int, b: int) -> list[NameRun]:
+    """Runs of 2-4 name tokens (plus initials and particles) separated by single spaces."""
+    toks = tokens(text, a, b)
+    out: list[NameRun] = []
+    i = 0
+    while i < len(toks):
+        kind = _name_token(text, toks[i])
+        if kind not in ("name", "initial"):
+            i += 1
+            continue
+        j = i
+        parts = [toks[i]]
+        kinds = [kind]
+        while j + 1 < len(toks):
+            nxt = toks[j + 1]
+            gap = text[toks[j].end : nxt.start]
+            if gap not in (" ", "") or POSSESSIVE.search(toks[j].text):
+                break
+            k = _name_token(text, nxt)
+            if k is None:
+                break
+            parts.append(nxt)
+            kinds.append(k)
+            j += 1
+        while kinds and kinds[-1] != "name":
+            parts.pop()
+            kinds.pop()
+        n_names = sum(1 for k in kinds if k == "name")
+        if 2 <= n_names <= 4 and len(parts) <= 6:
+            end = parts[-1].end
+            if POSSESSIVE.search(parts[-1].text):
+                end -= 2
+            words = [p.text for p in parts]
+            words[-1] = POSSESSIVE.sub("", words[-1])
+            out.append(NameRun(parts[0].start, end, words))
+        i = max(j + 1, i + 1)
+    return out
+
+
+def role_before(text: str, lo: int, start: int, mention_at) -> tuple[str | None, tuple[int, int] | None, str | None, int]:
+    """The role phrase right before a name: (role, affiliation mention span, gender, phrase start).
+
+    `mention_at(pos)` returns the (start, end) of a state/org mention covering pos, or None.
+    """
+    toks = tokens(text, max(lo, start - 200), start)
+    role_toks: list[Tok] = []
+    aff: tuple[int, int] | None = None
+    gender: str | None = None
+    k = len(toks) - 1
+    phrase_start = start
+    if toks and POSSESSIVE.search(toks[-1].text):
+        return None, None, None, start  # "the President's Intelligence Priorities": owned, not titled
+    while k >= 0:
+        t = toks[k]
+        w = POSSESSIVE.sub("", t.text).lower()
+        m = mention_at(t.start)
+        if m is not None and text[m[0] : m[1]].lower() in ROLE_MODIFIERS:
+            m = None  # a one-word "mention" that is really part of a title ("Foreign Minister")
+        if m is not None:
+            if role_toks:
+                aff = m
+                phrase_start = m[0]
+            elif any(w.lower() in ROLE_HEADS for w in re.split(r"[\s]+", text[m[0] : m[1]])):
+                # a title that is itself a KB entity: "UN Secretary-General Ban Ki-moon"
+                return text[m[0] : m[1]], m, None, m[0]
+            break
+        if w in HONORIFICS or (w + "." in HONORIFICS and text[t.end : t.end + 1] == "."):
+            # "" marks an honorific of unknown gender ("Dr."): context enough for a name
+            gender = HONORIFICS.get(w, HONORIFICS.get(w + ".")) or ""
+            phrase_start = t.start
+            if not role_toks:
+                return None, None, gender, phrase_start
+            break
+        if t.text == "." and k > 0 and toks[k - 1].text.lower() + "." in HONORIFICS:
+            k -= 1
+            continue
+        if w in ROLE_HEADS or w in ROLE_MODIFIERS or (w in CONNECTORS and role_toks):
+            role_toks.append(t)
+            phrase_start = t.start
+            k -= 1
+            continue
+        break
+    while role_toks and role_toks[-1].text.lower() in CONNECTORS:
+        role_toks.pop()
+    if not any(POSSESSIVE.sub("", t.text).lower() in ROLE_HEADS for t in role_toks):
+        return None, None, gender, start
+    role_toks.reverse()
+    role = text[role_toks[0].start : role_toks[-1].end]
+    return role, aff, gender, min(phrase_start, role_toks[0].start)
+
+
+def role_after(text: str, end: int, limit: int, mention_spans) -> tuple[str | None, tuple[int, int] | None, int]:
+    """An appositive role after a name (", the Australian Minister for Foreign Affairs").
+
+    `mention_spans(a, b)` lists (start, end) of state/org mentions inside [a, b).
+    Returns (role, affiliation mention span, phrase end).
+    """
+    m = APPOSITIVE.match(text, end, min(limit, end + 200))
+    if not m:
+        return None, None, end
+    phrase = m.group(1)
+    words = [POSSESSIVE.sub("", w).lower() for w in re.findall(r"[\w'\u2019.-]+", phrase)]
+    if not any(w.rstrip(".") in ROLE_HEADS for w in words[:8]):
+        return None, None, end
+    if re.match(rf"\s*(?:{SPEECH_ALT})\b", phrase) or re.match(r"\s*(?:who|which|that|and|but)\b", phrase, re.I):
+        return None, None, end
+    a, b = m.start(1), m.end(1)
+    aff = None
+    for s, e in mention_spans(a, b):
+        if re.search(r"\bto\s+(?:the\s+)?$", text[max(a, s - 8) : s]):
+            continue  # "Ambassador of China to the Netherlands": the destination is not the employer
+        aff = (s, e)
+        break
+    role = phrase.strip()
+    return role, aff, b
+
+
+def speaks(text: str, lo: int, start: int, end: int, hi: int) -> bool:
+    """Is the name at [start, end) the subject or the inverted subject of a speech verb?"""
+    if AFTER_SUBJECT.match(text, end, min(hi, end + 80)):
+        return True
+    if text[end : end + 1] == "," and AFTER_SUBJECT.match(text, end + 1, min(hi, end + 80)):
+        return True  # "..., Rachel Noble, said"
+    before = text[max(lo, start - 40) : start]
+    return bool(SAID_BEFORE.search(before) or ACCORDING_BEFORE.search(before))

@@ -1,0 +1,74 @@
+"""Speech and decision verbs, shared by the mentions, actors and statements stages.
+
+Why one list: a capital is a metonym for its state only as the subject of such a verb
+("Moscow denied ..."), a state or organisation becomes an actor only when it speaks, and a
+statement is attributed through one. Keeping the vocabulary in one place keeps the three
+stages consistent.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Verbs that introduce what someone said (direct or reported), base forms.
+SPEECH_VERBS = (
+    "say", "add", "tell", "state", "note", "stress", "warn", "emphasize", "emphasise", "underline",
+    "underscore", "argue", "insist", "claim", "explain", "declare", "announce", "assert", "affirm",
+    "reaffirm", "recall", "remark", "observe", "point out", "call for", "call on", "urge", "suggest",
+    "propose", "acknowledge", "admit", "confirm", "deny", "reply", "respond", "answer", "ask", "tweet",
+    "write", "comment", "conclude", "continue", "highlight", "maintain", "mention", "recognize",
+    "recognise", "reiterate", "report", "say", "believe", "predict", "caution", "contend", "agree",
+    "disagree", "summarize", "summarise", "describe", "accuse", "blame", "condemn", "welcome",
+    "express", "indicate", "proclaim", "vow", "pledge", "promise",
+)
+# Verbs of decision or official action that make a state or organisation an actor.
+DECISION_VERBS = (
+    "decide", "reject", "approve", "adopt", "sign", "ratify", "endorse", "support", "oppose",
+    "sanction", "expel", "attribute", "demand", "refuse", "threaten", "vote", "veto", "join",
+    "withdraw", "launch", "announce", "accuse", "deny", "condemn", "blame", "call for", "urge",
+)
+
+_IRREGULAR = {
+    "say": ("says", "said", "saying"), "tell": ("tells", "told", "telling"), "write": ("writes", "wrote", "writing"),
+    "deny": ("denies", "denied", "denying"), "reply": ("replies", "replied", "replying"),
+    "vow": ("vows", "vowed", "vowing"), "veto": ("vetoes", "vetoed", "vetoing"),
+    "withdraw": ("withdraws", "withdrew", "withdrawing"), "sign": ("signs", "signed", "signing"),
+    "ratify": ("ratifies", "ratified", "ratifying"), "summarize": ("summarizes", "summarized", "summarizing"),
+    "summarise": ("summarises", "summarised", "summarising"),
+}
+
+
+def inflect(verb: str) -> list[str]:
+    """The verb's forms: base, 3rd person, past, gerund ("call for" -> "calls for", ...)."""
+    head, _, rest = verb.partition(" ")
+    tail = f" {rest}" if rest else ""
+    if head in _IRREGULAR:
+        forms = (head, *_IRREGULAR[head])
+    elif head.endswith("e"):
+        forms = (head, head + "s", head + "d", head[:-1] + "ing")
+    elif head.endswith(("s", "sh", "ch", "x")):
+        forms = (head, head + "es", head + "ed", head + "ing")
+    elif head.endswith("y") and head[-2:-1] not in "aeiou":
+        forms = (head, head[:-1] + "ies", head[:-1] + "ied", head + "ing")
+    elif head in ("stop", "admit", "plan", "commit", "regret", "submit"):
+        forms = (head, head + "s", head + head[-1] + "ed", head + head[-1] + "ing")
+    else:
+        forms = (head, head + "s", head + "ed", head + "ing")
+    return [f + tail for f in forms]
+
+
+def _alternation(verbs: tuple[str, ...]) -> str:
+    forms = sorted({f for v in verbs for f in inflect(v)}, key=len, reverse=True)
+    return "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in forms)
+
+
+SPEECH_ALT = _alternation(SPEECH_VERBS)
+DECISION_ALT = _alternation(DECISION_VERBS)
+# Any inflected speech verb as a whole word.
+SPEECH_RE = re.compile(rf"\b(?:{SPEECH_ALT}|[Aa]ccording\s+to)\b")
+# Right after a subject: optional auxiliaries/adverbs, then a speech or decision verb.
+# Bounded repetition of simple tokens keeps this linear.
+AFTER_SUBJECT = re.compile(
+    rf"\s{{1,3}}(?:(?:has|have|had|also|then|later|again|previously|repeatedly|publicly|officially|"
+    rf"strongly|firmly|on\s+\w+|will|would|did|does|not|n't)\s+){{0,3}}(?:{SPEECH_ALT}|{DECISION_ALT})\b"
+)

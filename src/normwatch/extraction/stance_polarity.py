@@ -1,0 +1,141 @@
+"""For or against: the polarity a clause gives a target, with negation, scope and hedging.
+
+Why rules and not a model: the gold forbids stances (a negated "need a new treaty" must
+never become support), so every stance needs a visible cue. The nearest position cue to the
+target inside its clause governs it; a negator in the few words before the cue flips it; a
+clause that reports what others propose ("some propose X, but we ...") gives no stance for
+its speaker; questions give none; hedges ("would", "could", "if") lower the confidence.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .cues import HEDGES, negated, words_before
+
+SUPPORT_CUES = re.compile(
+    r"\b(?:support(?:s|ed|ing)?|back(?:s|ed|ing)?|endors(?:e|es|ed|ing)|welcom(?:e|es|ed|ing)|"
+    r"favou?r(?:s|ed|ing)?|in favou?r of|advocat(?:e|es|ed|ing)|champion(?:s|ed|ing)?|promot(?:e|es|ed|ing)|"
+    r"calls? for|called for|calling for|urg(?:e|es|ed|ing)|need(?:s|ed)?|require(?:s|d)?|want(?:s|ed)?|"
+    r"believes? in|believed in|agree(?:s|d)? (?:with|on|to)|(?:are|is|remain|remains) committed to|"
+    r"commitment (?:to|on)|reaffirm(?:s|ed)?|uphold(?:s)?|upheld|valu(?:e|es|ed)|appreciat(?:e|es|ed)|"
+    r"encourag(?:e|es|ed)|embrac(?:e|es|ed)|strengthen(?:s|ed|ing)?|implement(?:s|ed|ing)?|"
+    r"ready (?:for|to)|look(?:s|ing)? forward to|importance of|important|essential|vital|crucial|indispensable|"
+    r"must|should|emphasi[sz](?:e|es|ed|ing)|stress(?:es|ed)?|underlin(?:e|es|ed)|underscor(?:e|es|ed)|"
+    r"recogni[sz](?:e|es|ed)|adher(?:e|es|ed) to|abid(?:e|es) by|join(?:s|ed)?|ratif(?:y|ies|ied)|accede|"
+    r"contribut(?:e|es|ed) to|could contribute|useful|helpful|welcome)\b",
+    re.I,
+)
+OPPOSE_CUES = re.compile(
+    r"\b(?:oppos(?:e|es|ed|ing)|opposition to|reject(?:s|ed|ing)?|against(?! (?:the|this|that) backdrop)|object(?:s|ed)? to|resist(?:s|ed)?|"
+    r"say(?:s)? no to|said no to|refus(?:e|es|ed) to|criticis(?:e|es|ed)|criticiz(?:e|es|ed)|no need for|not needed|unnecessary|premature|"
+    r"sceptical|skeptical|concerns? (?:about|over)|counterproductive|counter-productive|undermin(?:e|es|ed|ing)|"
+    r"warn(?:s|ed)? against|prevent(?:s|ed|ing)?|avoid(?:s|ed|ing)?|curb(?:s|ed)?|stop(?:s|ped)?|halt|"
+    r"do(?:es)? not (?:need|support|want|accept)|don[’']t (?:need|support|want))\b",
+    re.I,
+)
+# Predicates after the target: "X is part of the solution", "X, which is flexible enough".
+PRED_SUPPORT = re.compile(
+    r"^[\s,]{0,3}(?:which |that )?(?:is|are|was|remains?|has been|have been|could|can|will|would)?\s*"
+    r"(?:(?:also|still|very|really|truly|clearly)\s+)?"
+    r"(?:part of the solution|flexible enough|effective|working|works|useful|valuable|important|essential|"
+    r"crucial|vital|key|indispensable|the (?:best|right|only) (?:way|framework|basis)|a good (?:basis|model|start)|"
+    r"contribute|contributes|help|helps|needed|necessary)\b",
+    re.I,
+)
+PRED_OPPOSE = re.compile(
+    r"^[\s,]{0,3}(?:which |that )?(?:is|are|was|would be|remains?)\s+(?:(?:too|very|deeply)\s+)?"
+    r"(?:weak|flawed|unnecessary|premature|outdated|ineffective|inadequate|dangerous|not needed|a mistake)\b",
+    re.I,
+)
+# "weaker than X": X is preferred.
+COMPARE_BETTER = re.compile(
+    r"\b(?:weaker|worse|less (?:effective|flexible|useful|practical)|inferior|no better)\s+(?:than|to)\s+(?:the\s+)?$",
+    re.I)
+# A clause reporting others' proposals ("some propose ...") is not the speaker's position.
+OTHERS = re.compile(
+    r"^\W*(?:while\s+|although\s+)?(?:some|others|certain|several|many|a few)\b[^.;]{0,40}?\b"
+    r"(?:propos|suggest|argu|call|want|favou?r|push|advocat|believ|say|said|claim|insist)", re.I)
+AUTHORED = re.compile(
+    r"\b(?:we|I)\s+(?:have\s+|had\s+)?(?:\w+ly\s+)?(?:developed|drafted|proposed|put forward|launched|presented|"
+    r"created|introduced|published|designed|wrote)\b", re.I)
+CLAUSE_BREAK = re.compile(r";|\s—\s|,?\s+but\s|,?\s+however,?\s|,\s+while\s|\s+whereas\s|,\s+although\s", re.I)
+
+MAX_BEFORE = 110
+MAX_AFTER = 50
+
+
+def clause_bounds(text: str, a: int, b: int, pos: int) -> tuple[int, int]:
+    """The clause of text[a:b] that holds `pos` (split at ';', 'but', 'however', 'while')."""
+    lo, hi = a, b
+    for m in CLAUSE_BREAK.finditer(text, a, b):
+        if m.end() <= pos:
+            lo = m.end()
+        elif m.start() >= pos:
+            hi = m.start()
+            break
+    return lo, hi
+
+
+def is_question(text: str, a: int, b: int) -> bool:
+    tail = text[a:b].rstrip(" \"'”’)")
+    return tail.endswith("?")
+
+
+def polarity(text: str, a: int, b: int, ts: int, te: int, *, instrument: bool = False,
+             max_before: int = 0) -> tuple[str, float] | None:
+    """Polarity and confidence that unit text[a:b] gives the target at [ts, te), or None (no cue).
+
+    `max_before` (when set) bounds how far before the target a governing cue may stand.
+    """
+    lo, hi = clause_bounds(text, a, b, ts)
+    if OTHERS.search(text[lo:ts]):
+        return None
+    hedged = bool(HEDGES.search(text, lo, hi))
+    # comparison: "weaker than the Budapest Convention" supports that instrument
+    if instrument and COMPARE_BETTER.search(text[max(lo, ts - 40):ts]):
+        return "support", 0.8
+    after = text[te:min(hi, te + MAX_AFTER + 40)]
+    pre = _nearest_before(text, lo, ts, max_before or MAX_BEFORE)
+    if pre is not None:
+        pol, cue_start = pre
+        neg = negated(words_before(text, cue_start, 4, lo))
+        if pol == "support" and neg:
+            pol = "oppose"
+        elif pol == "oppose" and neg:
+            return None  # "do not oppose" is not clear support
+        conf = 0.8 if (ts - cue_start) < 60 else 0.7
+        return pol, conf * (0.75 if hedged else 1.0)
+    # a modal inside the predicate ("could contribute") is its cue, not a hedge on it
+    hedged = bool(HEDGES.search(text, lo, ts))
+    if PRED_SUPPORT.match(after):
+        neg = negated(after[:25])
+        return ("oppose" if neg else "support"), 0.7 * (0.75 if hedged else 1.0)
+    if PRED_OPPOSE.match(after):
+        return "oppose", 0.7 * (0.75 if hedged else 1.0)
+    return None
+
+
+def _nearest_before(text: str, lo: int, ts: int, reach: int = MAX_BEFORE) -> tuple[str, int] | None:
+    """The position cue closest before the target (within `reach`), with its start."""
+    start = max(lo, ts - reach)
+    best: tuple[int, str, int] | None = None
+    opp_spans: list[tuple[int, int]] = []
+    for m in OPPOSE_CUES.finditer(text, start, ts):
+        opp_spans.append((m.start(), m.end()))
+        if best is None or m.end() >= best[0]:
+            best = (m.end(), "oppose", m.start())
+    for m in SUPPORT_CUES.finditer(text, start, ts):
+        if any(s <= m.start() < e for s, e in opp_spans):
+            continue  # "no need for" already read as oppose
+        if best is None or m.end() > best[0]:
+            best = (m.end(), "support", m.start())
+    if best is None:
+        return None
+    return best[1], best[2]
+
+
+def authored(text: str, a: int, b: int, ts: int) -> bool:
+    """The speaker says they made the target ("we developed six basic norms")."""
+    lo, _ = clause_bounds(text, a, b, ts)
+    return bool(AUTHORED.search(text, lo, ts))

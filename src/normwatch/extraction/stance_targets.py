@@ -1,0 +1,327 @@
+"""What a stance can be about: propositions (by KB cues and keywords) and instruments (by mention or anaphor).
+
+Why separate from polarity: finding the target and deciding for/against are different
+problems. A proposition cue from the KB ("not ready for a new .{0,40}treaty") fixes both at
+once; a keyword ("capacity building") only names the target and leaves polarity to the
+clause grammar (`stance_polarity`).
+
+Besides the KB's own cues there is a small table of general English target phrases for the
+standard propositions of DESIGN.md, used only for ids the KB holds (or when the KB holds no
+propositions yet), so the stage works while the KB is filled and on wording the KB cues miss.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass
+from typing import Any
+
+from .cues import M, kb_cache, kb_get, negated, records, safe_regex, words_before
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """A target phrase at [start, end); `polarity` is set when the phrase itself carries it."""
+
+    id: str
+    start: int
+    end: int
+    polarity: str | None = None
+    confidence: float = 1.0  # a fixed polarity's confidence, else a weight on the cue's
+    invert: bool = False  # the phrase names the opposite of the proposition ("arms race" for restraint)
+    generic: bool = False  # "a new treaty": which proposition depends on context
+
+
+# General target phrases per proposition (our own wording). (pattern, fixed polarity, invert)
+_B = r"\b"
+BUILTIN: dict[str, list[tuple[str, str | None, bool]]] = {
+    "proposition:new-un-cybercrime-treaty": [
+        (r"\bcyber[- ]?crime (?:treaty|treaties|convention)\b", None, False),
+        # lower case only: "Convention on Cybercrime" is the Budapest Convention's name
+        (r"\b(?-i:treaty|convention|instrument) (?:on|against|to (?:combat|counter|fight)) (?:cyber[- ]?crime|the criminal (?:use|misuse) of (?:ICTs?|information))", None, False),
+    ],
+    "proposition:binding-state-behaviour-treaty": [
+        (r"\blegally[- ]binding (?:international )?(?:instrument|treaty|framework|convention|agreement|regime)s?\b(?! (?:on|against) cyber[- ]?crime)", None, False),
+    ],
+    "proposition:un-central-role": [
+        (r"\b(?:central|leading|key|pivotal|primary|principal|core|coordinating|important) role (?:of|for|played by|to be played by) (?:the )?(?:UN|U\.N\.|United Nations)\b", None, False),
+        (r"\b(?:the )?(?:UN|United Nations) (?:should|must|to|will|can) (?:play|take|have) (?:a|the) (?:central|leading|key|pivotal|primary|principal|core) role\b", None, False),
+        (r"\bunder the (?:auspices|aegis) of the (?:UN|United Nations)\b", None, False),
+    ],
+    "proposition:international-law-applies": [
+        (r"\b(?:existing )?international law(?:,? (?:including|in particular|notably)[^.;]{0,60}?,?)? (?:applies|is applicable|apply|fully applies)\b", "support", False),
+        (r"\bapplicability of (?:existing )?international law\b", None, False),
+        (r"\bapplication of (?:existing )?international law\b", None, False),
+    ],
+    "proposition:voluntary-norms": [
+        (r"\b(?:voluntary|non-binding)(?:,? non-binding)? norms\b", None, False),
+        (r"\bnorms of responsible (?:state )?behaviou?r\b", None, False),
+        (r"\bnot (?:a |an )?(?:treaty|binding (?:treaty|instrument)),? but (?:norms|principles)\b", "support", False),
+        (r"\b(?:norms|principles), not (?:a |an )?(?:treaty|binding)", "support", False),
+    ],
+    "proposition:capacity-building": [
+        (r"\bcapacity[- ]building\b", None, False),
+        (r"\bbuild(?:ing)? (?:\w+ )?capacit(?:y|ies)\b", None, False),
+    ],
+    "proposition:international-cooperation": [
+        (r"\b(?:international|global|multilateral|regional|cross-border|transnational) (?:cooperation|co-operation|collaboration)\b", None, False),
+        (r"\b(?:cooperation|co-operation|collaboration) (?:among|between|with) (?:all )?(?:states|nations|countries|governments|partners)\b", None, False),
+        (r"(?<=\bneed )(?:cooperation|co-operation|collaboration)\b", None, False),
+        (r"\b(?:cooperation|co-operation) (?:is|remains) (?:essential|key|crucial|vital|needed|necessary|indispensable)\b", "support", False),
+    ],
+    "proposition:cyber-sovereignty": [
+        (r"\b(?:cyber|internet|digital|information|network) sovereignty\b", None, False),
+        (r"\bsovereignty (?:in|over) (?:cyberspace|the internet|(?:their|its) (?:cyberspace|networks))\b", None, False),
+    ],
+    "proposition:multistakeholder-governance": [
+        (r"\bmulti-?stakeholder(?:ism| approach| model| governance| process| cooperation)?\b", None, False),
+    ],
+    "proposition:cyber-arms-restraint": [
+        (r"\b(?:cyber )?arms race (?:in|of) (?:cyberspace|ICTs?)\b", None, True),
+        (r"\bmilitari[sz]ation of (?:cyberspace|the internet|ICTs?)\b", None, True),
+        (r"\brestraint in (?:developing|the development of|the use of) cyber ?weapons\b", None, False),
+    ],
+    "proposition:free-flow-of-information": [
+        (r"\bfree flow of (?:information|data)\b", None, False),
+        (r"\b(?:open|free|open and free|free and open) (?:internet|Internet)\b", None, False),
+    ],
+}
+
+# "a new treaty / convention / instrument": a debated proposal whose subject comes from context.
+GENERIC_NEW = re.compile(
+    r"\b(?:an?(?:other)? |the )?new (?:\w+ ){0,3}?(?:treaty|treaties|convention|instrument|agreement)s?\b", re.I)
+_CONTEXT_TERMS: dict[str, re.Pattern] = {
+    "proposition:new-un-cybercrime-treaty": re.compile(
+        r"cyber[- ]?crime|computer crime|Internet crime|Budapest|law enforcement|criminal", re.I),
+    "proposition:binding-state-behaviour-treaty": re.compile(
+        r"state behaviou?r|behaviou?r of states|use of force|arms control|cyber ?weapons|cyber ?warfare|legally binding (?:instrument|framework)", re.I),
+}
+
+# Anaphors for instruments and the instrument kinds each may refer to (None: any kind).
+ANAPHOR = re.compile(
+    r"\b(?:the|this|that|these|such an?|said) (draft|code|report|convention|treaty|call|declaration|norms|principles|resolution|document|charter|protocol|proposal|text)s?\b",
+    re.I)
+ANAPHOR_KINDS: dict[str, set[str] | None] = {
+    "draft": None, "document": None, "proposal": None, "text": None,
+    "code": {"code-of-conduct"},
+    "report": {"un-report"},
+    "convention": {"treaty", "protocol"},
+    "treaty": {"treaty", "protocol"},
+    "protocol": {"protocol", "treaty"},
+    "call": {"declaration"},
+    "declaration": {"declaration"},
+    "norms": {"corporate-proposal", "un-report", "code-of-conduct"},
+    "principles": {"corporate-proposal", "declaration", "code-of-conduct"},
+    "resolution": {"resolution"},
+    "charter": {"charter"},
+}
+_REVISED = re.compile(r"\b(?:updated|revised|amended|re-?submitted|new version|updated version)\b[^.;]{0,30}?\b((?:19|20)\d\d)\b", re.I)
+
+
+@dataclass
+class PropositionTable:
+    """Compiled cue and keyword regexes per proposition id."""
+
+    support: list[tuple[str, re.Pattern]]
+    oppose: list[tuple[str, re.Pattern]]
+    topic: list[tuple[str, re.Pattern, str | None, bool, float]]
+    ids: set[str]
+
+
+def proposition_table(kb: Any) -> PropositionTable:
+    """The KB's proposition cues plus the built-in phrases, compiled once per KB."""
+    cache = kb_cache(kb)
+    if "props" in cache:
+        return cache["props"]
+    support: list[tuple[str, re.Pattern]] = []
+    oppose: list[tuple[str, re.Pattern]] = []
+    topic: list[tuple[str, re.Pattern, str | None, bool, float]] = []
+    recs = records(kb, "proposition")
+    ids = {r["id"] for r in recs if r.get("id")}
+    names = _entity_names(kb)
+    for r in recs:
+        pid = r.get("id")
+        if not pid:
+            continue
+        for c in r.get("support_cues") or []:
+            rx = safe_regex(str(c))
+            if rx:
+                support.append((pid, rx))
+        for c in r.get("oppose_cues") or []:
+            rx = safe_regex(str(c))
+            if rx:
+                oppose.append((pid, rx))
+        for k in r.get("keywords") or []:
+            k = str(k).strip()
+            # A single word ("norms", "training") names no particular debate, and an entity's
+            # name ("United Nations", "GGE") is a mention, not a position: neither is a target.
+            if len(k) < 4 or " " not in k or k.lower() in names or k.isupper() or _NAME_LIKE.fullmatch(k):
+                continue
+            if GENERIC_NEW.fullmatch(k):
+                continue  # handled with context by GENERIC_NEW
+            rx = safe_regex(r"\b" + re.escape(k) + r"\b(?!-)")
+            if rx:
+                topic.append((pid, rx, None, False, KEYWORD_WEIGHT))
+    for pid, pats in BUILTIN.items():
+        if ids and pid not in ids:
+            continue
+        for p, pol, inv in pats:
+            topic.append((pid, re.compile(p, re.I), pol, inv, 1.0))
+    if not ids:
+        ids = set(BUILTIN)
+    table = PropositionTable(support, oppose, topic, ids)
+    cache["props"] = table
+    return table
+
+
+# "Budapest Convention", "Ad Hoc Committee": a proper name is an entity to mention, not a debate.
+_NAME_LIKE = re.compile(r"(?:(?:[A-Z][\w.'-]*|of|on|the|for|and)\s+)+[A-Z][\w.'-]*")
+_BAD_THING = re.compile(r"arms race|militari[sz]ation|weaponi[sz]ation|proliferation|fragmentation|balkani[sz]ation", re.I)
+_PREVENTIVE = re.compile(r"prevent|avoid|halt|limit|restrict|ban|prohibit|non-proliferation|restraint|curb|stop|against", re.I)
+# A KB keyword names a debate less surely than a built-in target phrase.
+KEYWORD_WEIGHT = 0.8
+
+
+def _entity_names(kb: Any) -> set[str]:
+    """Lower-cased names of KB entities (organisations, instruments, events, states)."""
+    out: set[str] = set()
+    try:
+        forms = kb.surface_forms()
+    except Exception:  # noqa: BLE001 - a partial KB has no forms yet
+        return out
+    for f in forms:
+        if f.kind in ("org", "instrument", "event", "state", "threat-actor"):
+            out.add(f.text.lower())
+    return out
+
+
+def proposition_targets(text: str, a: int, b: int, kb: Any) -> list[Target]:
+    """Propositions named in text[a:b], with polarity where a KB cue fixes it."""
+    t = proposition_table(kb)
+    out: list[Target] = []
+    opp_spans: list[tuple[int, int, str]] = []
+    for pid, rx in t.oppose:
+        for m in rx.finditer(text, a, b):
+            if m.end() > m.start():
+                out.append(Target(pid, m.start(), m.end(), "oppose", 0.9))
+                opp_spans.append((m.start(), m.end(), pid))
+    for pid, rx in t.support:
+        for m in rx.finditer(text, a, b):
+            if m.end() <= m.start():
+                continue
+            if any(pid == p and s < m.end() and m.start() < e for s, e, p in opp_spans):
+                continue
+            if _BAD_THING.search(m.group(0)) and not _PREVENTIVE.search(m.group(0)):
+                # "militarization of cyberspace" names what the proposition is against: its
+                # polarity comes from the clause ("say no to ...") and is then inverted
+                out.append(Target(pid, m.start(), m.end(), None, 1.0, True))
+                continue
+            neg = negated(words_before(text, m.start(), 3, a))
+            out.append(Target(pid, m.start(), m.end(), "oppose" if neg else "support", 0.85))
+    for pid, rx, pol, inv, weight in t.topic:
+        for m in rx.finditer(text, a, b):
+            if m.end() > m.start():
+                out.append(Target(pid, m.start(), m.end(), pol, (0.8 if pol else 1.0) * weight, inv))
+    for m in GENERIC_NEW.finditer(text, a, b):
+        if not any(x.start <= m.start() < x.end for x in out):
+            out.append(Target("", m.start(), m.end(), None, 1.0, False, True))
+    # a keyword inside another proposition's longer phrase belongs to that phrase
+    return [x for x in out if x.confidence >= 1.0 or x.polarity or not any(
+        y.id != x.id and y.start <= x.start and x.end <= y.end and (y.end - y.start) > (x.end - x.start) for y in out)]
+
+
+class GenericResolver:
+    """Which debated treaty "a new treaty" means: the one whose context terms occur nearest.
+
+    The context terms of each candidate are found once per document, so each lookup is a
+    bisection, not a rescan of the text before it.
+    """
+
+    def __init__(self, text: str, kb: Any, window: int = 2000) -> None:
+        ids = proposition_table(kb).ids
+        self.window = window
+        self.hits = {pid: [(m.start(), m.end()) for m in rx.finditer(text)]
+                     for pid, rx in _CONTEXT_TERMS.items() if pid in ids}
+
+    def __call__(self, pos: int) -> str | None:
+        best: tuple[int, str] | None = None
+        for pid, hits in self.hits.items():
+            i = bisect_left(hits, (pos, pos))
+            cands = []
+            if i > 0 and pos - hits[i - 1][1] <= self.window:
+                cands.append(max(0, pos - hits[i - 1][1]))
+            if i < len(hits) and hits[i][0] - pos <= 300:
+                cands.append((hits[i][0] - pos) * 2)  # later context counts less
+            if cands and (best is None or min(cands) < best[0]):
+                best = (min(cands), pid)
+        return best[1] if best else None
+
+
+def resolve_generic(text: str, pos: int, kb: Any) -> str | None:
+    """One-off form of `GenericResolver` (tests, callers with a single target)."""
+    return GenericResolver(text, kb)(pos)
+
+
+def instrument_kind(kb: Any, iid: str) -> str | None:
+    rec = kb_get(kb, iid)
+    return (rec or {}).get("kind")
+
+
+def instrument_targets(text: str, a: int, b: int, insts: list[M], kb: Any, back_to: int) -> list[Target]:
+    """Instruments named in text[a:b] by mention, or by an anaphor ("the draft") resolved backwards.
+
+    `insts` are the document's instrument mentions (sorted); `back_to` bounds how far back an
+    anaphor may look (the start of the statement's context).
+    """
+    out = [Target(m.id, m.start, m.end, None, 1.0) for m in insts if m.start >= a and m.end <= b and names_it(text, m)]
+    for am in ANAPHOR.finditer(text, a, b):
+        if any(m.start < am.end() and am.start() < m.end for m in insts):
+            continue  # part of a name ("the Convention on Cybercrime")
+        nxt = text[am.end():am.end() + 3]
+        if nxt[:1] == " " and nxt[1:2].isupper():
+            continue  # "the Code of ..." begins a name the gazetteer did not know: no guess
+        iid = resolve_anaphor(text, am.start(), am.group(1).lower(), insts, kb, back_to)
+        if iid:
+            out.append(Target(iid, am.start(), am.end(), None, 0.9))
+    return out
+
+
+_INDEFINITE = re.compile(r"\b(?:an?|another|any|new|such an?)\s+(?:new\s+|\w+\s+)?$", re.I)
+
+
+def names_it(text: str, m: M) -> bool:
+    """Is this instrument mention a reference to that instrument?
+
+    "a convention on cybercrime" / "a new treaty on cybercrime" speak of some convention to be
+    made, not of the Convention on Cybercrime: an indefinite article before a lower-case name
+    undoes the gazetteer's match.
+    """
+    surface = text[m.start:m.end]
+    if surface[:1].isupper():
+        return True
+    return not _INDEFINITE.search(text[max(0, m.start - 20):m.start])
+
+
+def resolve_anaphor(text: str, pos: int, noun: str, insts: list[M], kb: Any, back_to: int) -> str | None:
+    """The most recent instrument mention before `pos` (not before `back_to`) of a compatible kind."""
+    kinds = ANAPHOR_KINDS.get(noun)
+    for m in reversed(insts):
+        if m.end > pos or m.start < back_to:
+            continue
+        k = instrument_kind(kb, m.id)
+        if kinds is None or k is None or k in kinds:
+            return successor(text, m, pos, kb) or m.id
+    return None
+
+
+def successor(text: str, m: M, pos: int, kb: Any) -> str | None:
+    """A later version when the text says the instrument was updated in a year ("... updated in January 2015")."""
+    rv = _REVISED.search(text, m.end, min(pos, m.end + 300))
+    if not rv:
+        return None
+    year = rv.group(1)
+    for rec in records(kb, "instrument"):
+        if rec.get("supersedes") == m.id and str(rec.get("adopted") or "").startswith(year):
+            return rec.get("id")
+    return None

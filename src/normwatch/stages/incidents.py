@@ -1,0 +1,440 @@
+"""Stage 7, incidents and attribution: which cyber incidents a document speaks of, and who is blamed.
+
+Incidents come from three readings of a sentence:
+  1. a KB incident named by the mentions stage (alias, "Russia v. Estonia", ...);
+  2. the "X v. Y" notation (X accused, Y victim) with the sentence's years, paired in order
+     when the sentence says "respectively" — matched to a KB incident by victim and year;
+  3. an attack cue (DDoS, ransomware, breach ...) with a victim state in a victim slot and a
+     year: a KB incident with that victim, year (and type) or else a new one,
+     `incident:<victim>-<year>-<type>`, which is not in the KB.
+Attribution claims come from the incident's sentence (and a following sentence that refers
+back to it): accused (a state in the accused slot, a KB threat actor's state, the X of
+"X v. Y"), claimant (the speaker of a statement, a subject that attributes or says; null for
+the author's own voice), certainty and channel (`attrib_cues`).
+
+Run:  normwatch extract FILE --format jsonl   (the "incidents" list)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..extraction.attrib_cues import certainty, channel, group_state, is_accused, is_claimant
+from ..extraction.cues import (
+    stage_after,
+    M,
+    all_mentions,
+    coordinated,
+    default_kb,
+    drop_nested,
+    find_dates,
+    kb_cache,
+    kb_get,
+    records,
+    sentence_spans,
+    state_slug,
+    within,
+)
+from ..model import Attribution, Document, Incident, Span, slugify
+from ..settings import Settings
+
+TYPE_CUES: list[tuple[str, re.Pattern]] = [
+    ("ddos", re.compile(r"\b(?:DDoS|D?DoS attacks?|(?:distributed )?denial[- ]of[- ]service)\b", re.I)),
+    ("ransomware", re.compile(r"\bransomware\b", re.I)),
+    ("wiper", re.compile(r"\bwiper\b|\bwiped\b", re.I)),
+    ("supply-chain", re.compile(r"\bsupply[- ]chain (?:attack|compromise|hack)", re.I)),
+    ("defacement", re.compile(r"\bdefac(?:ed|ement|ing)\b", re.I)),
+    ("data-theft", re.compile(r"\b(?:data (?:breach|theft|leak)|breach(?:ed)?|stole|stolen|exfiltrat\w+)\b", re.I)),
+    ("espionage", re.compile(r"\b(?:espionage|spying|cyber-?spying)\b", re.I)),
+    ("sabotage", re.compile(r"\b(?:sabotage|blackout|power outage)\b", re.I)),
+    ("influence", re.compile(r"\b(?:hack[- ]and[- ]leak|disinformation campaign|influence operation)\b", re.I)),
+]
+ATTACK = re.compile(
+    r"\b(?:cyber-?\s?attacks?|attack(?:s|ed)?|DDoS|denial[- ]of[- ]service|ransomware|breach(?:es|ed)?|hack(?:s|ed)?|intrusions?|"
+    r"intruded|compromis(?:e|es|ed|ing)|wiper|malware|spyware|backdoors?|(?:spear-?)?phishing|espionage|"
+    r"cyber-?\s?operations?|campaign|target(?:ed|ing|s)|exfiltrat\w+|stole|steal|infected|password spraying)\b", re.I)
+# Only verbs and prepositions of attacking mark a victim: "in"/"of" are too often the attacker's home.
+VICTIM_BEFORE = re.compile(
+    r"(?:\b(?:attacks?|cyber-?\s?attacks?|DDoS|operations?|campaigns?|intrusions?|hacks?|breach(?:es)?|strikes?|"
+    r"ransomware|wiper|malware|espionage)\s+(?:\w+\s+){0,2}?(?:against|on|targeting|into)|"
+    r"\b(?:targeting|targeted|attacked|hacked|breached|infiltrated|disrupted|crippled|paralysed|paralyzed|struck|hit))"
+    r"\s+(?:the\s+)?$",
+    re.I)
+VICTIM_NOUN_AFTER = re.compile(
+    r"^\s*(?:government|governmental|state|parliament|ministry|ministries|banks?|networks?|websites?|infrastructure|"
+    r"power grid|grid|elections?|officials|media|agencies|companies|servers)\b(?![- ](?:sponsored|backed|linked|affiliated))",
+    re.I)
+MAX_SPANS = 100  # spans and claims kept per incident
+BACK_SENTENCES = 2  # how far back "the attack" may refer
+NAMED_HOW = ("name", "alias", "abbreviation")  # an incident named outright, not inferred
+NEAR_CUE = 60
+RESPECTIVELY = re.compile(r"\brespectively\b", re.I)
+REFERS_BACK = re.compile(r"\b(?:the|this|that) (?:attacks?|incident|operation|campaign|breach|hack|intrusion)\b|\b(?:it|they)\b", re.I)
+ATTRIB_VERB = re.compile(r"\b(?:attribut\w+|blam\w+|accus\w+|behind|responsible|suspect\w*|den(?:y|ied|ies))\b", re.I)
+
+
+@dataclass
+class Hit:
+    """One reading of an incident in a sentence, before merging."""
+
+    incident: str
+    victim: str | None
+    type: str | None
+    date: str | None
+    name: str | None
+    span: Span
+    sentence: Span
+    accused: list[tuple[str, str | None]] = field(default_factory=list)  # (state id, group category)
+
+
+@stage_after(("segment", "mentions"), "incidents.v1", requires=("sentences", "mentions"), assigns=("incidents",))
+def extract_incidents(doc: Document, settings: Settings) -> Document:
+    """Fill `doc.incidents` (see the module docstring)."""
+    doc.incidents.extend(find_incidents(doc, default_kb()))
+    return doc
+
+
+def find_incidents(doc: Document, kb: Any) -> list[Incident]:
+    """Incidents with attribution claims, one per incident id, in order of first mention."""
+    text = doc.text
+    sents = sentence_spans(doc)
+    ms = all_mentions(doc)
+    named = drop_nested([m for m in ms if m.kind in ("state", "instrument", "org", "event")])
+    states = [m for m in named if m.kind == "state" and m.how != "capital"]
+    orgs = [m for m in named if m.kind == "org"]
+    groups = [m for m in ms if m.kind == "threat-actor"]
+    kb_incs = [m for m in ms if m.kind == "incident"]
+    out: dict[str, Incident] = {}
+    span_sets: dict[str, set[Span]] = {}
+    last: tuple[int, Hit] | None = None  # the latest sentence with exactly one incident
+    for i, s in enumerate(sents):
+        s_states, s_groups, s_orgs = within(states, s.start, s.end), within(groups, s.start, s.end), within(orgs, s.start, s.end)
+        hits = _versus_hits(doc, kb, s, s_states)
+        covered = {h.incident for h in hits}
+        for m in within(kb_incs, s.start, s.end):
+            if m.how not in NAMED_HOW and not ATTACK.search(text, max(s.start, m.start - NEAR_CUE), min(s.end, m.end + NEAR_CUE)):
+                continue  # an inferred mention (victim + year) needs an attack word beside it
+            if m.id not in covered and not any(h.span.overlaps(Span(m.start, m.end)) for h in hits):
+                hits.append(_kb_hit(kb, m.id, Span(m.start, m.end), s))
+                covered.add(m.id)
+        if not hits and last is not None and i - last[0] <= BACK_SENTENCES \
+                and ATTRIB_VERB.search(text, s.start, s.end) and REFERS_BACK.search(text, s.start, s.end):
+            # "Ukraine attributed the attack to the GRU": a claim about the incident just told
+            h = last[1]
+            h2 = Hit(h.incident, h.victim, h.type, h.date, h.name, h.span, s)
+            for att in _attributions(doc, kb, h2, s, s_states, s_groups, s_orgs):
+                _add(out[h.incident], att)
+            continue
+        if not hits:
+            hits = _cue_hits(doc, kb, s, s_states, s_groups, s_orgs)
+        if not hits:
+            continue
+        last = (i, hits[0]) if len(hits) == 1 else None
+        for h in hits:
+            inc = out.get(h.incident)
+            if inc is None:
+                inc = out[h.incident] = Incident(h.incident, h.victim, h.type, [], [], h.date, h.name)
+            # a set beside the list: one incident can be named thousands of times in a long text
+            seen = span_sets.setdefault(h.incident, set())
+            if h.span not in seen and len(inc.spans) < MAX_SPANS:
+                seen.add(h.span)
+                inc.spans.append(h.span)
+            for att in _attributions(doc, kb, h, s, s_states, s_groups, s_orgs):
+                _add(inc, att)
+    return list(out.values())
+
+
+def _add(inc: Incident, att: Attribution) -> None:
+    key = (att.accused, att.claimant, att.certainty, att.via)
+    if len(inc.attributions) < MAX_SPANS and all((a.accused, a.claimant, a.certainty, a.via) != key for a in inc.attributions):
+        inc.attributions.append(att)
+
+
+# --- readings of a sentence ------------------------------------------------------------------
+
+def _sentence_type(text: str, s: Span, near: int | None = None) -> str | None:
+    """The incident type the sentence names (the cue nearest `near` when several)."""
+    best: tuple[int, str] | None = None
+    for typ, rx in TYPE_CUES:
+        m = rx.search(text, s.start, s.end)
+        if m:
+            if near is None:
+                return typ
+            d = abs(m.start() - near)
+            if best is None or d < best[0]:
+                best = (d, typ)
+    return best[1] if best else None
+
+
+def _versus_hits(doc: Document, kb: Any, s: Span, states: list[M]) -> list[Hit]:
+    """"Russia v. Estonia and Russia v. Georgia ... in 2007 and 2008 respectively".
+
+    The sides are read from the text around each "v." (a state mention there, or a state's
+    name), because the mentions stage may have covered "Russia v. Estonia" with one
+    incident mention and left no state mentions inside it.
+    """
+    text = doc.text
+    pairs: list[tuple[str, str, int, int]] = []  # accused, victim, start, end
+    for vm in VS_TOKEN.finditer(text, s.start, s.end):
+        left = _side(text, kb, states, vm.start(), s.start, before=True)
+        right = _side(text, kb, states, vm.end(), s.end, before=False)
+        if left and right and left[0] != right[0]:
+            pairs.append((left[0], right[0], left[1], right[1]))
+    if not pairs:
+        return []
+    years = find_dates(text, s.start, s.end)
+    typ = _sentence_type(text, s)
+    respectively = bool(RESPECTIVELY.search(text, s.start, s.end))
+    hits: list[Hit] = []
+    for k, (acc, vic, a, b) in enumerate(pairs):
+        if respectively and len(years) == len(pairs):
+            year = years[k].iso[:4]
+        elif len(years) == 1:
+            year = years[0].iso[:4]
+        else:
+            later = [d for d in years if d.start >= b]  # the nearest year after the pair
+            year = later[0].iso[:4] if later else None
+        hit = _match_or_new(kb, vic, year, typ, Span(a, b), s)
+        if hit is None:
+            continue
+        hit.accused.append((acc, None))
+        hits.append(hit)
+    return hits
+
+
+VS_TOKEN = re.compile(r"\s(?:v\.|vs\.?|versus)\s")
+_CAP_BEFORE = re.compile(r"((?:[A-Z][\w.'’-]*\s){0,3}[A-Z][\w.'’-]*)$")
+_CAP_AFTER = re.compile(r"^([A-Z][\w.'’-]*(?:\s[A-Z][\w.'’-]*){0,3})")
+
+
+def _side(text: str, kb: Any, states: list[M], pos: int, bound: int, before: bool) -> tuple[str, int] | None:
+    """The state named right before (or after) a "v." at `pos`, with the far end of its name."""
+    for m in states:
+        if before and m.end <= pos and not text[m.end:pos].strip():
+            return m.id, m.start
+        if not before and m.start >= pos and not text[pos:m.start].strip():
+            return m.id, m.end
+    if before:
+        seg = text[max(bound, pos - 50):pos]
+        m = _CAP_BEFORE.search(seg)
+        words = m.group(1).split() if m else []
+        for k in range(len(words)):
+            name = " ".join(words[k:])
+            sid = _state_names(kb).get(name)
+            if sid:
+                return sid, pos - len(name)
+    else:
+        seg = text[pos:min(bound, pos + 50)]
+        m = _CAP_AFTER.match(seg)
+        words = m.group(1).split() if m else []
+        for k in range(len(words), 0, -1):
+            name = " ".join(words[:k]).rstrip(".,;")
+            sid = _state_names(kb).get(name)
+            if sid:
+                return sid, pos + len(name)
+    return None
+
+
+def _state_names(kb: Any) -> dict[str, str]:
+    """State names and aliases -> id, from the KB's surface forms (cached per KB)."""
+    cache = kb_cache(kb)
+    if "state_names" not in cache:
+        names: dict[str, str] = {}
+        try:
+            for f in kb.surface_forms():
+                if f.kind == "state" and f.how in ("name", "alias", "abbreviation"):
+                    names.setdefault(f.text, f.id)
+        except Exception:  # noqa: BLE001 - a partial KB has no forms yet
+            pass
+        for rec in records(kb, "state"):
+            if rec.get("name"):
+                names.setdefault(rec["name"], rec["id"])
+        cache["state_names"] = names
+    return cache["state_names"]
+
+
+def _cue_hits(doc: Document, kb: Any, s: Span, states: list[M], groups: list[M], orgs: list[M] = ()) -> list[Hit]:
+    """An attack cue with a victim in a victim slot, and a year or a named perpetrator.
+
+    Incident descriptions often give no year in the sentence ("Chinese threat actors
+    targeted the Belgian ministry"): when a perpetrator is named, the document's own date
+    supplies the year.
+    """
+    text = doc.text
+    cue = ATTACK.search(text, s.start, s.end)
+    if not cue:
+        return []
+    victims = [m for m in states if _victim_slot(text, m)]
+    accused = {m.id for m in states if is_accused(text, m)}
+    perpetrator = bool(accused) or any(group_state(kb, g.id)[0] for g in groups) or any(
+        _org_state(kb, m.id) and is_accused(text, m) for m in orgs)
+    if victims:
+        vic = victims[0]
+        typ = _sentence_type(text, s, vic.start)
+        years = find_dates(text, s.start, s.end)
+        span = Span(min(cue.start(), vic.start), max(cue.end(), vic.end))
+        if years:
+            year = min(years, key=lambda d: abs(d.start - vic.start)).iso[:4]
+            hit = _match_or_new(kb, vic.id, year, typ, span, s, allow_new=typ is not None)
+            return [hit] if hit else []
+    if not perpetrator:
+        return []
+    # A named perpetrator makes it an incident report even without a strict victim slot —
+    # but only where a document tells one incident (a short description, or the lead of a
+    # news report): in a long analysis every passing "Chinese hackers" would become one.
+    if not _in_lead(doc, s):
+        return []
+    if not victims:
+        victims = [m for m in states if m.id not in accused and not _is_origin(text, m)]
+    vic_id = victims[0].id if victims else None
+    typ = _sentence_type(text, s, victims[0].start if victims else cue.start())
+    span = Span(cue.start(), cue.end()) if not victims else Span(min(cue.start(), victims[0].start),
+                                                                  max(cue.end(), victims[0].end))
+    years = find_dates(text, s.start, s.end)
+    year = years[0].iso[:4] if years else ((doc.meta.published or "")[:4] or None)
+    if vic_id is None:
+        # one unnamed incident per document: what a description of one operation tells
+        typ = None
+        year = (doc.meta.published or "")[:4] or None
+    hit = _match_or_new(kb, vic_id, year, typ, span, s, allow_new=True, need_year=False)
+    return [hit] if hit else []
+
+
+LEAD_CHARS = 4000  # a document this short, or this much of a longer one, tells its main incident
+
+
+def _in_lead(doc: Document, s: Span) -> bool:
+    return len(doc.text) <= LEAD_CHARS or s.start < _lead_end(doc)
+
+
+def _lead_end(doc: Document) -> int:
+    """Where the lead ends: the first three body paragraphs, or LEAD_CHARS at most."""
+    paras = [p for p in doc.paragraphs if p.end - p.start > 120][:3]
+    return min(LEAD_CHARS, paras[-1].end) if paras else LEAD_CHARS // 2
+
+
+def _is_origin(text: str, m: M) -> bool:
+    """"an Israel-based company", "Russian-speaking": where someone is from, not a victim."""
+    return bool(re.match(r"[- ](?:based|speaking|made|owned|headquartered)\b", text[m.end:m.end + 16]))
+
+
+def _victim_slot(text: str, m: M) -> bool:
+    if is_accused(text, m):
+        return False
+    if VICTIM_BEFORE.search(text[max(0, m.start - 60):m.start]):
+        return True
+    return m.how in ("adjective", "demonym", "name") and bool(VICTIM_NOUN_AFTER.match(text[m.end:m.end + 40]))
+
+
+def _kb_incidents(kb: Any) -> list[dict]:
+    return records(kb, "incident")
+
+
+def _match_or_new(kb: Any, victim: str | None, year: str | None, typ: str | None, span: Span, s: Span,
+                  allow_new: bool = True, need_year: bool = True) -> Hit | None:
+    """A KB incident with this victim and year (and type, when both say), else a new incident."""
+    best = None
+    for rec in _kb_incidents(kb) if victim else []:
+        if victim not in (rec.get("victims") or []):
+            continue
+        start = str(rec.get("start") or "")
+        if year and not start.startswith(year):
+            continue
+        if typ and rec.get("type") and rec.get("type") != typ and typ != "data-theft":
+            continue
+        best = rec
+        break
+    if best is not None:
+        return Hit(best["id"], victim, best.get("type") or typ, str(best.get("start") or "") or year, best.get("name"), span, s)
+    if not allow_new or (need_year and not (year and typ)):
+        return None
+    parts = [p for p in (state_slug(kb, victim) if victim else "unknown-victim", year, typ) if p]
+    vid = "incident:" + "-".join(parts)
+    return Hit(vid, victim, typ, year, None, span, s)
+
+
+def _kb_hit(kb: Any, iid: str, span: Span, s: Span) -> Hit:
+    rec = kb_get(kb, iid) or {}
+    victims = rec.get("victims") or [None]
+    return Hit(iid, victims[0], rec.get("type"), str(rec.get("start") or "") or None, rec.get("name"), span, s)
+
+
+# --- attribution -------------------------------------------------------------------------------
+
+def _statement_speaker(doc: Document, s: Span) -> str | None:
+    for st in doc.statements:
+        if st.span.overlaps(s) and st.speaker:
+            return st.affiliation or st.speaker
+    return None
+
+
+def _org_state(kb: Any, org_id: str) -> str | None:
+    """The state a government agency belongs to (org:gru -> state:RUS), else None."""
+    rec = kb_get(kb, org_id) or {}
+    return rec.get("state") if rec.get("kind") == "government-agency" else None
+
+
+def _attributions(doc: Document, kb: Any, h: Hit, s: Span, states: list[M], groups: list[M],
+                  orgs: list[M] = ()) -> list[Attribution]:
+    text = doc.text
+    sent = text[s.start:s.end]
+    accused: list[tuple[str, str | None]] = list(h.accused)
+    claim_ms = [m for m in list(states) + list(orgs) if is_claimant(text, m, s.start)]
+    # "Ukraine, the United States and the United Kingdom attributed ...": every one of them claims it
+    both = sorted(list(states) + list(orgs), key=lambda m: m.start)
+    for c in list(claim_ms):
+        idx = next((i for i, m in enumerate(both) if m is c), None)
+        if idx is not None:
+            for m in coordinated(text, both, idx):
+                if m not in claim_ms:
+                    claim_ms.append(m)
+    claimants: list[str] = []
+    for m in claim_ms:
+        cid = (_org_state(kb, m.id) or m.id) if m.kind == "org" else m.id
+        if cid not in claimants:
+            claimants.append(cid)
+    for g in groups:
+        st, cat = group_state(kb, g.id)
+        if st:
+            accused.append((st, cat))
+    for m in orgs:
+        st = _org_state(kb, m.id)
+        if st and m not in claim_ms and is_accused(text, m):
+            accused.append((st, "state-organ"))
+    for m in states:
+        if m.id == h.victim or m in claim_ms:
+            continue
+        if is_accused(text, m):
+            accused.append((m.id, None))
+    cert = certainty(sent)
+    if not accused and cert == "denied":
+        # "Russia denied any role in ...": the one denying is the one accused
+        accused = [(c, None) for c in claimants if c.startswith("state:")]
+        claimants = []
+    # the victim does not attack itself (a victim's own agency named in the sentence is its responder)
+    accused = [(a, c) for a, c in accused if a != h.victim]
+    if not accused:
+        return []
+    speaker = _statement_speaker(doc, s)
+    who_all: list[str | None] = [speaker] if speaker else (claimants or [None])
+    out: list[Attribution] = []
+    seen: set[tuple[str, str | None]] = set()
+    for acc, cat in accused:
+        for who in who_all:
+            if who == acc and cert != "denied":
+                continue
+            c = cert
+            if cert == "denied":
+                who = acc  # the accused denies it
+            elif cert == "official" and who is None:
+                c = "alleged"  # no government is named as making it
+            if (acc, who) in seen:
+                continue
+            seen.add((acc, who))
+            out.append(Attribution(acc, who, c, channel(sent, cat), s))
+    return out
+
+
+__all__ = ["extract_incidents", "find_incidents", "slugify"]

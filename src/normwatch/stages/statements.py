@@ -1,0 +1,418 @@
+"""Stage `statements.v1`: who said what — direct quotes, reported speech, first-person speeches.
+
+Three sources of statements:
+  1. direct quotes: each quoted segment attributed through a speech verb and an actor
+     reference in the same sentence (after the quote first, the news convention, then
+     before it: '"A," X said, adding "B."' gives two statements of X); an unattributed quote
+     takes the speaker of the quote before it in the paragraph, of a person introduced
+     with a speech verb in the previous paragraph, or of an attribution in the next one;
+  2. reported speech: an actor reference as the subject of a reporting verb ("X stressed
+     that ...", "X emphasized the importance of ...", "According to the Ambassador, ...");
+     the span is the reported clause;
+  3. when the document has a first-person speaker (`meta.speaker`, a UN speech), the
+     first-person sentences about the KB's topics are that speaker's statements.
+Quoted phrases with no speaker (scare quotes, titles, the author's own quoted terms) are
+not statements.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from typing import Any
+
+from ..extraction.quotes import Quote, find_quotes
+from ..extraction.speech import SPEECH_ALT, SPEECH_RE
+from ..extraction.kbcache import current_kb
+from ..model import Actor, Document, Span, Statement
+from ..pipeline import stage
+from ..settings import Settings
+
+MAX_SENTENCE = 2000
+# Verbs that report speech with a noun-phrase object ("emphasized the importance of ...").
+NP_VERBS = (
+    r"emphasi[sz](?:ed|es|e)|stress(?:ed|es)?|underlin(?:ed|es|e)|underscor(?:ed|es|e)|highlight(?:ed|s)?|"
+    r"call(?:ed|s)? (?:for|on)|urg(?:ed|es|e)|reiterat(?:ed|es|e)|reaffirm(?:ed|s)?|propos(?:ed|es|e)|"
+    r"warn(?:ed|s)? (?:of|against|about)|express(?:ed|es)|advocat(?:ed|es|e)|welcom(?:ed|es|e)|"
+    r"reject(?:ed|s)?|den(?:ied|ies|y)|condemn(?:ed|s)?|accus(?:ed|es|e)|blam(?:ed|es|e)|defend(?:ed|s)?|"
+    r"insist(?:ed|s)? on|pledg(?:ed|es|e)|vow(?:ed|s)?"
+)
+# Verbs that report speech with a clause ("said that ...", "recalled that ...").
+THAT_VERBS = (
+    r"sa(?:id|ys|y)|add(?:ed|s)?|stat(?:ed|es)|not(?:ed|es)|stress(?:ed|es)?|warn(?:ed|s)?|argu(?:ed|es)|"
+    r"insist(?:ed|s)?|recall(?:ed|s)?|emphasi[sz](?:ed|es)|explain(?:ed|s)?|claim(?:ed|s)?|declar(?:ed|es)|"
+    r"announc(?:ed|es)|assert(?:ed|s)?|affirm(?:ed|s)?|reaffirm(?:ed|s)?|acknowledg(?:ed|es)|admit(?:ted|s)?|"
+    r"confirm(?:ed|s)?|den(?:ied|ies)|point(?:ed|s)? out|observ(?:ed|es)|remark(?:ed|s)?|told [\w ]{1,30}?|"
+    r"suggest(?:ed|s)?|believ(?:ed|es)|predict(?:ed|s)?|contend(?:ed|s)?|agre(?:ed|es)|underlin(?:ed|es)|"
+    r"reiterat(?:ed|es)|highlight(?:ed|s)?|conclud(?:ed|es)|maintain(?:ed|s)?|indicat(?:ed|es)|wrote|writes|"
+    r"tweet(?:ed|s)?|reported|recogni[sz](?:ed|es)|express(?:ed|es) (?:hope|concern|confidence|regret)"
+)
+_AUX = r"(?:(?:has|have|had|also|then|later|again|further|repeatedly|publicly|strongly|firmly|on\s+\w+|last\s+\w+)\s+){0,3}"
+NP_AFTER = re.compile(rf"\s{{1,3}}{_AUX}((?:{NP_VERBS})\b)")
+THAT_AFTER = re.compile(rf"\s{{1,3}}{_AUX}((?:{THAT_VERBS}))(?:\s+[\w,]+){{0,6}}?\s+(that)\s+(?=\S)")
+SAID_CLAUSE = re.compile(rf"\s{{1,3}}{_AUX}(sa(?:id|ys))\s+(?=(?:the|it|its|this|they|there|he|she|we|his|her|their|a|an)\s)")
+ACCORDING_CUE = re.compile(r"\b[Aa]ccording\s+to\b")
+CLAUSE_AFTER_COMMA = re.compile(r"[^,]{0,200},\s+(?=\S)")
+# First-person markers and topical words for speeches given by `meta.speaker`.
+FIRST_PERSON = re.compile(r"\b(?:we|our|ours|us|I|my|me|my delegation|my country|my government)\b", re.I)
+# Terms that put a sentence in the cyber domain on their own.
+CYBER = re.compile(
+    r"\b(?:cyber\w*|ICTs?|information and communications? technolog\w*|information security|internet|"
+    r"GGE|OEWG|Budapest Convention|hack\w*|ransomware|malware|malicious (?:ICT|cyber|use)\w*|"
+    r"information space|information sphere|online)\b",
+    re.I,
+)
+# Terms that are on topic only near the cyber domain (the same paragraph, or the sentence
+# before or after): "norms", "international law", "capacity-building" are general debate words.
+TOPIC = re.compile(
+    r"\b(?:digital|norms?|responsible (?:state )?behaviou?r|international law|critical infrastructure|"
+    r"capacity[- ]building|confidence[- ]building|artificial intelligence|data|technolog\w*)\b",
+    re.I,
+)
+# A shorter quoted phrase is a term or a scare quote, even near a speech verb.
+DIRECT_SPAN_MIN_WORDS = 4
+# Instruments every speech cites whatever its subject: not a sign of the cyber topic alone.
+GENERAL_INSTRUMENTS = frozenset({"instrument:un-charter"})
+# How far (characters) an actor reference may sit from its speech verb: "X, the long role, said".
+VERB_GAP_BEFORE = 170
+VERB_GAP_AFTER = 12
+
+
+@stage("statements.v1", requires=("sentences", "actors"), assigns=("statements",))
+def statements(doc: Document, settings: Settings) -> Document:
+    """Fill `doc.statements` with direct quotes, reported speech and first-person speech.
+
+    Args:
+        doc: a document with sentences, mentions and actors.
+        settings: unused apart from the stage signature.
+    Returns:
+        the same document with `statements` replaced, in text order.
+    """
+    doc.statements = find_statements(doc, _propositions_keywords())
+    return doc
+
+
+def _propositions_keywords() -> re.Pattern[str] | None:
+    try:
+        kb = current_kb()
+    except Exception:  # noqa: BLE001 - a broken KB must not stop quote extraction
+        return None
+    return _kw_cache(kb)
+
+
+_KW: dict[int, re.Pattern[str] | None] = {}
+
+
+def _kw_cache(kb: Any) -> re.Pattern[str] | None:
+    key = id(kb)
+    if key not in _KW:
+        words = sorted({k for p in kb.records("proposition") for k in (p.get("keywords") or []) if k}, key=len,
+                       reverse=True)
+        _KW.clear()
+        _KW[key] = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.I) if words else None
+    return _KW[key]
+
+
+class _Refs:
+    """Actor references (name, surname, role noun, pronoun spans) in text order."""
+
+    def __init__(self, actors: list[Actor]) -> None:
+        self.items = sorted(((s.start, s.end, a) for a in actors for s in a.spans), key=lambda x: (x[0], x[1]))
+        self.starts = [i[0] for i in self.items]
+
+    def within(self, a: int, b: int) -> list[tuple[int, int, Actor]]:
+        i = bisect_right(self.starts, a - 1)
+        out = []
+        while i < len(self.items) and self.items[i][0] < b:
+            if self.items[i][1] <= b:
+                out.append(self.items[i])
+            i += 1
+        return out
+
+    def at(self, pos: int) -> tuple[int, int, Actor] | None:
+        """The reference starting at `pos` (after skipping spaces), if any."""
+        i = bisect_right(self.starts, pos) - 1
+        if i >= 0 and self.items[i][0] <= pos < self.items[i][1]:
+            return self.items[i]
+        return None
+
+
+def find_statements(doc: Document, topic_kw: re.Pattern[str] | None = None) -> list[Statement]:
+    """All statements of the document, in text order, at most one per span."""
+    text = doc.text
+    paragraphs = [(p.start, p.end) for p in doc.paragraphs] or ([(0, len(text))] if text else [])
+    sentences = list(doc.sentences) or [Span(a, b) for a, b in paragraphs]
+    refs = _Refs(doc.actors)
+    quotes = find_quotes(text, paragraphs)
+    out = _direct(doc, quotes, paragraphs, sentences, refs)
+    quoted = [(q.open, (q.close + 1) if q.close is not None else q.end) for q in quotes]
+    reported = _reported(doc, sentences, refs, quoted)
+    if doc.meta and doc.meta.speaker:
+        first = _first_person(doc, sentences, quoted, topic_kw)
+        # The speaker's own "Indonesia recognizes that ..." is first-person speech in the third
+        # person: it counts under the same topic rule as "we ..." sentences.
+        kept = [(f.span.start, f.span.end) for f in first]
+        reported = [r for r in reported if r.speaker != doc.meta.speaker
+                    or (CYBER.search(doc.text, r.span.start, min(r.span.end, r.span.start + MAX_SENTENCE))
+                        and not any(a <= r.span.start < b for a, b in kept))]
+        out.extend(first)
+    out.extend(reported)
+    seen: set[tuple[int, int]] = set()
+    result = []
+    for st in sorted(out, key=lambda s: (s.span.start, s.span.end)):
+        key = (st.span.start, st.span.end)
+        if key in seen or st.span.end <= st.span.start:
+            continue
+        seen.add(key)
+        result.append(st)
+    return result
+
+
+# --- direct quotes ---------------------------------------------------------------------------
+
+
+def _sentence_bounds(sentences: list[Span], starts: list[int], pos: int) -> tuple[int, int]:
+    i = bisect_right(starts, pos) - 1
+    if 0 <= i < len(sentences) and sentences[i].start <= pos < sentences[i].end:
+        return sentences[i].start, sentences[i].end
+    return pos, pos
+
+
+def _direct(doc: Document, quotes: list[Quote], paragraphs: list[tuple[int, int]], sentences: list[Span],
+            refs: _Refs) -> list[Statement]:
+    text = doc.text
+    starts = [s.start for s in sentences]
+    pstarts = [p[0] for p in paragraphs]
+    attributed: list[tuple[Quote, Actor | None, Span | None, bool]] = []
+    for k, q in enumerate(quotes):
+        q_end = q.close + 1 if q.close is not None else q.end
+        # The attribution window after the quote: to the end of its (last) sentence or the next quote.
+        _, s_end = _sentence_bounds(sentences, starts, max(q.start, q.end - 1))
+        nxt = quotes[k + 1].open if k + 1 < len(quotes) else len(text)
+        after_hi = min(max(s_end, q_end), nxt, q_end + 300)
+        s_start, _ = _sentence_bounds(sentences, starts, q.open if q.open < len(text) else q.start)
+        prev = quotes[k - 1].close + 1 if k > 0 and quotes[k - 1].close is not None else 0
+        before_lo = max(s_start, prev, q.open - 300)
+        found = _attribution(text, refs, q_end, after_hi)
+        # A speech verb right after the quote is its attribution, even if its subject ("she",
+        # "a joint release") is no known actor; only without one may the words before attribute it.
+        own_verb = _has_verb(text, q_end, min(after_hi, q_end + 40))
+        if found is None and not own_verb:
+            found = _attribution(text, refs, before_lo, q.open, before=True)
+        attributed.append((q, found[0] if found else None, found[1] if found else None, own_verb))
+    out: list[Statement] = []
+    for k, (q, actor, cue, own_verb) in enumerate(attributed):
+        if actor is None and not own_verb:
+            actor = _inherit(doc, attributed, k, paragraphs, pstarts, refs)
+        if actor is None:
+            continue
+        if len(text[q.start : q.end].split()) < DIRECT_SPAN_MIN_WORDS:
+            continue
+        s, e = _strip_punct(text, q.start, q.end)
+        if e <= s:
+            continue
+        out.append(Statement(actor.id, actor.affiliation, True, Span(s, e), cue))
+    return out
+
+
+def _strip_punct(text: str, s: int, e: int) -> tuple[int, int]:
+    """Drop a trailing comma (the quote's own comma before 'he said'), keep final stops."""
+    while e > s and text[e - 1] in ", \u00a0":
+        e -= 1
+    return s, e
+
+
+def _attribution(text: str, refs: _Refs, a: int, b: int, before: bool = False) -> tuple[Actor, Span] | None:
+    """An actor reference next to a speech verb in text[a:b]: (actor, verb span), nearest to the quote.
+
+    The reference must sit right before the verb ("X said", "X, the minister, said") or right
+    after it ("said X"), so that an organisation named elsewhere in the sentence is not taken
+    for the speaker.
+    """
+    if b <= a:
+        return None
+    verbs = list(SPEECH_RE.finditer(text, a, b))
+    if not verbs:
+        return None
+    verb = verbs[-1] if before else verbs[0]
+    cands = refs.within(a, b)
+    near = [c for c in cands
+            if (c[1] <= verb.start() and verb.start() - c[1] <= VERB_GAP_BEFORE)
+            or (c[0] >= verb.end() and c[0] - verb.end() <= VERB_GAP_AFTER)]
+    if not near:
+        return None
+    ref = near[-1] if before else near[0]
+    return ref[2], Span(verb.start(), verb.end())
+
+
+def _has_verb(text: str, a: int, b: int) -> bool:
+    return b > a and SPEECH_RE.search(text, a, b) is not None
+
+
+def _inherit(doc: Document, attributed: list, k: int, paragraphs: list[tuple[int, int]], pstarts: list[int],
+             refs: _Refs) -> Actor | None:
+    """A speaker for an unattributed quote from the quotes and paragraphs around it."""
+    text = doc.text
+    q = attributed[k][0]
+    pi = bisect_right(pstarts, q.open) - 1
+    if pi < 0:
+        return None
+    pa, pb = paragraphs[pi]
+    # 1. an attributed quote earlier in the same paragraph
+    for j in range(k - 1, -1, -1):
+        pq, actor, _, _ = attributed[j]
+        if pq.open < pa:
+            break
+        if actor is not None:
+            return actor
+    # Only a quote that opens its paragraph continues a speaker from around it.
+    if text[pa:q.open].strip():
+        return None
+    # 2. the previous paragraph introduces the speaker ("X summarized ...:" or ends with a quote of X)
+    if pi > 0:
+        ppa, ppb = paragraphs[pi - 1]
+        had_quote = False
+        for j in range(k - 1, -1, -1):
+            pq, actor, _, _ = attributed[j]
+            if pq.open < ppa:
+                break
+            had_quote = True
+            if actor is not None:
+                return actor
+        if not had_quote:
+            # an introduction: "X summarized the meeting ..." or "X said:" ends the paragraph before
+            found = _attribution(text, refs, ppa, ppb, before=True)
+            if found is not None:
+                return found[0]
+            cands = refs.within(ppa, ppb)
+            if cands and text[ppb - 1 : ppb] == ":":
+                return cands[-1][2]
+    # 3. the next paragraph opens with an attribution ("he said", "X added")
+    if pi + 1 < len(paragraphs):
+        npa, npb = paragraphs[pi + 1]
+        head_end = min(npb, npa + 120)
+        if not text[npa:head_end].lstrip().startswith(('"', "\u201c")):
+            found = _attribution(text, refs, npa, head_end)
+            if found and found[1].start - npa < 60:
+                return found[0]
+    return None
+
+
+# --- reported speech ---------------------------------------------------------------------------
+
+
+def _reported(doc: Document, sentences: list[Span], refs: _Refs, quoted: list[tuple[int, int]]) -> list[Statement]:
+    text = doc.text
+    out: list[Statement] = []
+    for sent in sentences:
+        a, b = sent.start, min(sent.end, sent.start + MAX_SENTENCE)
+        end = b
+        while end > a and text[end - 1] in ".!?\"'\u201d\u2019 ":
+            end -= 1
+        for s, e, actor in refs.within(a, b):
+            if _in_spans(quoted, s):
+                continue
+            st = _reported_from(text, s, e, end, b, quoted)
+            if st is not None:
+                span, cue = st
+                out.append(Statement(actor.id, actor.affiliation, False, span, cue))
+                break
+        # "According to X, ..." (the clause after) or "..., according to X." (the clause before)
+        for s, e, actor in refs.within(a, b):
+            cue = ACCORDING_CUE.search(text, max(a, s - 16), s)
+            if cue is None or _in_spans(quoted, s) or text[cue.end():s].strip() not in ("", "the", "The"):
+                continue
+            cue_span = Span(cue.start(), cue.end())
+            m = re.compile(r"[^,]{0,40}?,\s+").match(text, e, end)
+            tail = text[e:end]
+            if cue.start() - a > 20 and (not tail.strip() or tail.lstrip().startswith(",")
+                                         and "." not in tail.strip(", ")[:-1]):
+                # the source is named last: the statement is what comes before it
+                cs, ce = a, cue.start()
+                while ce > cs and text[ce - 1] in " ,;:\u2014-":
+                    ce -= 1
+                if ce > cs and not _has_quote(text, cs, ce):
+                    out.append(Statement(actor.id, actor.affiliation, False, Span(cs, ce), cue_span))
+            elif m and m.end() < end and not _has_quote(text, m.end(), end):
+                out.append(Statement(actor.id, actor.affiliation, False, Span(m.end(), end), cue_span))
+            break
+    return out
+
+
+def _reported_from(text: str, s: int, e: int, end: int, b: int,
+                   quoted: list[tuple[int, int]]) -> tuple[Span, Span] | None:
+    """The reported clause after an actor reference at [s, e), with the verb span."""
+    # Skip an appositive role after a name ("Chen Xu, Ambassador of China ..., emphasized").
+    pos = e
+    app = re.compile(r",[^,\"\u201c\u201d]{2,160},").match(text, pos, b)
+    candidates = [pos] + ([app.end() - 1 + 1] if app else [])
+    for p in candidates:
+        m = THAT_AFTER.match(text, p, b)
+        if m:
+            cs = m.end()
+            if cs < end and not _has_quote(text, cs, end):
+                return Span(cs, end), Span(m.start(1), m.end(1))
+        m = NP_AFTER.match(text, p, b)
+        if m:
+            cs = m.start(1)
+            if m.end(1) < end and not _has_quote(text, m.end(1), end):
+                return Span(cs, end), Span(m.start(1), m.end(1))
+        m = SAID_CLAUSE.match(text, p, b)
+        if m:
+            cs = m.end()
+            if cs < end and not _has_quote(text, cs, end):
+                return Span(cs, end), Span(m.start(1), m.end(1))
+    return None
+
+
+def _has_quote(text: str, a: int, b: int) -> bool:
+    return any(c in text[a:b] for c in ('"', "\u201c", "\u201d"))
+
+
+def _in_spans(spans: list[tuple[int, int]], pos: int) -> bool:
+    """Is pos inside one of the sorted, non-overlapping spans?"""
+    i = bisect_right(spans, (pos, float("inf"))) - 1
+    return i >= 0 and spans[i][0] <= pos < spans[i][1]
+
+
+# --- first-person speeches ---------------------------------------------------------------------
+
+
+def _first_person(doc: Document, sentences: list[Span], quoted: list[tuple[int, int]],
+                  topic_kw: re.Pattern[str] | None) -> list[Statement]:
+    """First-person sentences of the document's speaker about the cyber domain."""
+    text = doc.text
+    speaker = doc.meta.speaker
+    aff = _speaker_affiliation(doc, speaker)
+    inst = sorted(m.span.start for m in doc.mentions
+                  if m.kind == "instrument" and m.kb_id not in GENERAL_INSTRUMENTS)
+    cyber = [bool(CYBER.search(text, s.start, min(s.end, s.start + MAX_SENTENCE))) for s in sentences]
+    para_starts = [p.start for p in doc.paragraphs]
+    cyber_paras = {bisect_right(para_starts, s.start) - 1 for s, c in zip(sentences, cyber) if c}
+    # The speaker naming itself ("China supports ...") speaks in the first person too.
+    self_refs = sorted(m.span.start for m in doc.mentions if m.kb_id == speaker and m.how in ("name", "alias",
+                                                                                               "abbreviation"))
+    out: list[Statement] = []
+    for i, sent in enumerate(sentences):
+        a, b = sent.start, min(sent.end, sent.start + MAX_SENTENCE)
+        if _in_spans(quoted, a):
+            continue
+        if not (FIRST_PERSON.search(text, a, b) or bisect_right(self_refs, b - 1) - bisect_right(self_refs, a - 1)):
+            continue
+        has_inst = bisect_right(inst, b - 1) - bisect_right(inst, a - 1) > 0
+        on_topic = cyber[i] or has_inst
+        if not on_topic:
+            adjacent = (i > 0 and cyber[i - 1]) or (i + 1 < len(cyber) and cyber[i + 1])
+            same_para = (bisect_right(para_starts, a) - 1) in cyber_paras
+            on_topic = bool((adjacent or same_para) and TOPIC.search(text, a, b)) or bool(
+                adjacent and topic_kw is not None and topic_kw.search(text, a, b))
+        if on_topic:
+            out.append(Statement(speaker, aff, True, Span(sent.start, sent.end), None))
+    return out
+
+
+def _speaker_affiliation(doc: Document, speaker: str) -> str | None:
+    for a in doc.actors:
+        if a.id == speaker:
+            return a.affiliation
+    return speaker if not speaker.startswith("person:") else None
