@@ -110,3 +110,21 @@ def test_brief_of_2011_code(kb):
     assert military["sentences"][0]["text"]
     res = CliRunner().invoke(cli, ["brief", "instrument:sco-code-of-conduct-2011"])
     assert res.exit_code == 0 and max(len(x) for x in res.output.splitlines()) <= 80
+
+
+def test_curated_concordance_refers_to_real_provisions(kb):
+    from normwatch.compare import load_concordance
+
+    links = load_concordance()
+    assert len(links) >= 10
+    for link in links:
+        assert link["source"] and link["note"]
+        for ref in link["provisions"]:
+            iid, number = ref.split("#", 1)
+            numbers = {str(p["number"]) for p in kb.get(iid)["provisions"]}
+            assert number in numbers, ref
+
+
+def test_compare_includes_curated_links(kb):
+    res = compare_instruments(kb, ["instrument:un-gge-2015-report", "instrument:microsoft-cybersecurity-norms-2014"])
+    assert any("instrument:un-gge-2015-report#13(j)" in ln["provisions"] for ln in res["curated_concordance"])
