@@ -264,23 +264,27 @@ def brief(instrument, fmt):
     _emit(result, fmt, format_text)
 
 
-def _add_optional_commands() -> None:
-    """Commands that live in their own modules."""
+def _add_commands_from_modules() -> None:
+    """Commands that live in their own modules; `serve` needs the [web] extra."""
+    from .cli_kb import kb
+    from .evaluate import eval_command
+
+    cli.add_command(kb)
+    cli.add_command(eval_command, name="eval")
     try:
-        from .cli_kb import kb
-    except ImportError:
-        pass
+        from .cli_web import serve
+    except ImportError as e:  # the web extra is missing: say how to get it instead of failing
+        missing = e.name
+
+        @cli.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+        def serve():
+            """Serve the web UI and JSON API (needs: pip install 'normwatch[web]')."""
+            raise click.ClickException(f"the web UI needs {missing}: pip install 'normwatch[web]'")
     else:
-        cli.add_command(kb)
-    try:
-        from .evaluate import eval_command
-    except ImportError:
-        pass
-    else:
-        cli.add_command(eval_command, name="eval")
+        cli.add_command(serve)
 
 
-_add_optional_commands()
+_add_commands_from_modules()
 
 
 def main() -> None:
