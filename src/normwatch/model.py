@@ -336,11 +336,10 @@ class Document:
                 "near_duplicate_of": self.near_duplicate_of,
                 "text": t,
             },
-            "actors": [
-                {"id": a.id, "kind": a.kind, "name": a.name, "role": a.role,
-                 "affiliation": a.affiliation, "spans": [s.as_list() for s in a.spans]}
-                for a in self.actors
-            ],
+            # People are the contract's actors; states and organisations that speak are kept
+            # apart, so a consumer counting actors counts people (as the gold files do).
+            "actors": [_actor(a) for a in self.actors if a.kind == "person"],
+            "speaking_entities": [_actor(a) for a in self.actors if a.kind != "person"],
             "statements": [
                 {"speaker": s.speaker, "affiliation": s.affiliation, "direct": s.direct,
                  "span": s.span.as_list(), "text": s.span.of(t)}
@@ -380,6 +379,11 @@ class Document:
 
     def __repr__(self) -> str:
         return f"Document(id={self.id!r}, source={self.source!r}, chars={len(self._text)})"
+
+
+def _actor(a: Actor) -> dict[str, Any]:
+    return {"id": a.id, "kind": a.kind, "name": a.name, "role": a.role, "affiliation": a.affiliation,
+            "spans": [s.as_list() for s in a.spans]}
 
 
 _WS = re.compile(r"\s+")

@@ -133,3 +133,31 @@ def test_title_that_is_a_kb_entity():
     doc.mentions.sort(key=lambda m: m.span.start)
     got = {a.id: (a.role, a.affiliation) for a in find_actors(doc, kbx)}
     assert got["person:anna-berg"] == ("UN Secretary-General", "org:un")
+
+
+def test_compound_title_and_family_name_first_reference():
+    text = ("The comments were made by Chinese foreign-ministry spokesman Zhao Lijian on Tuesday. "
+            "Zhao said the attacks were invented.")
+    doc = doc_for(text)
+    (a,) = [x for x in doc.actors if x.kind == "person"]
+    assert (a.id, a.affiliation) == ("person:zhao-lijian", "state:CHN")
+    assert [text[s.start:s.end] for s in a.spans] == ["Zhao Lijian", "Zhao"]
+
+
+def test_long_title_and_name_cut_by_a_line_break():
+    text = ("Deputy National Security Advisor for Cyber and Emerging Technology Anne\n"
+            "Berg briefed ambassadors and representatives of 35 countries\n"
+            "yesterday on the initiative and on efforts to counter ransomware.")
+    got = people(text)
+    assert got["person:anne-berg"][0] == "Deputy National Security Advisor for Cyber and Emerging Technology"
+
+
+def test_organisation_with_abbreviation_speaks():
+    doc = doc_for("\"Patch now,\" Microsoft (MSFT) also said on Friday.")
+    assert [(a.id, a.affiliation) for a in doc.actors] == [("org:microsoft", "org:microsoft")]
+    doc = doc_for("The State Department said it would respond.")
+    assert [(a.id, a.affiliation) for a in doc.actors] == [("org:us-department-of-state", "state:USA")]
+
+
+def test_owned_not_titled():
+    assert people("The President's Intelligence Priorities Framework said little.") == {}

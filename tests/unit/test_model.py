@@ -52,8 +52,8 @@ def test_contract_shape_and_check_spans():
     doc = Document("Hello world", source="s.txt", meta=Meta(title="T", language="en"))
     doc.sentences.append(doc.span(0, 11))
     c = doc.to_contract()
-    assert set(c) == {"doc", "actors", "statements", "stances", "instrument_mentions", "subscriptions",
-                      "incidents", "events"}
+    assert set(c) == {"doc", "actors", "speaking_entities", "statements", "stances", "instrument_mentions",
+                      "subscriptions", "incidents", "events"}
     assert c["doc"]["text"] == "Hello world" and c["doc"]["title"] == "T"
     doc.sentences.append(Span(0, 99))  # bypassing doc.span() is caught by the check
     with pytest.raises(ValueError):

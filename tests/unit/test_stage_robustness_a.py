@@ -99,3 +99,20 @@ def test_adversarial_runs_are_linear():
 def test_unbalanced_quotes_everywhere():
     text = ('"Anna Berg said it. ' * 2000) + "\u201c" * 500 + " he said."
     _timed(text, 15.0)
+
+
+def test_registered_stages_with_the_real_kb():
+    """The same invariants through the pipeline, with the package's KB and its description regexes."""
+    from normwatch.pipeline import build, run
+
+    stages = build(["segment.v1", "mentions.v1", "actors.v1", "statements.v1"])
+    rng = random.Random(11)
+    soup = " ".join(rng.choice(WORDS) for _ in range(40_000))
+    garbage = bytes(rng.randrange(256) for _ in range(50_000)).decode("latin-1")
+    for text in (soup, garbage, "", "x" * 200_000):
+        t = time.perf_counter()
+        doc = run(Document(text, source="p", meta=Meta(speaker="state:EST")), stages, Settings())
+        assert time.perf_counter() - t < 20
+        doc.check_spans()
+        for m in doc.instrument_mentions:
+            assert m.span.end <= len(text)

@@ -136,3 +136,29 @@ def test_origin_doc_statements_reach_target():
     gold_actors = {a["id"]: a["affiliation"] for a in gold["actors"] if a["doc"].startswith("000")}
     got = {a.id: a.affiliation for a in doc.actors}
     assert all(got.get(i) == aff for i, aff in gold_actors.items())
+
+
+def test_according_to_at_the_end_and_quote_before():
+    text = ('Russian actors were "positioning themselves for a limited or widespread attack," according to '
+            'Anna Berg, former deputy assistant secretary of defense.')
+    _, got = run(text)
+    assert got == [("person:anna-berg", True, "positioning themselves for a limited or widespread attack")]
+    text2 = "The group hacked five ministries last year, according to Anna Berg, a former official."
+    _, got2 = run(text2)
+    assert got2 == [("person:anna-berg", False, "The group hacked five ministries last year")]
+
+
+def test_reported_clause_stops_at_a_quote_and_list_lead_ins_are_dropped():
+    text = ("Anna Berg, a Chinese official, spoke. Berg said the US has pressured its allies into an alliance, "
+            "which \u201cmight spur a cyber arms race\u201d. Berg accused the US of:")
+    _, got = run(text)
+    assert ("person:anna-berg", False, "the US has pressured its allies into an alliance") in got
+    assert ("person:anna-berg", True, "might spur a cyber arms race") in got
+    assert not any(g[2].endswith(":") for g in got)
+
+
+def test_quote_with_unknown_speaker_is_not_given_to_someone_else():
+    text = ("Anna Berg, the Estonian minister, spoke on Monday.\n"
+            "\"The attackers used four flaws to get in,\" a joint release stated.")
+    _, got = run(text)
+    assert got == []

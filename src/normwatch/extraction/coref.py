@@ -11,9 +11,10 @@ quoted speaker's world, not to the narration.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
-from .people import POSSESSIVE, ROLE_HEADS
+from .people import POSSESSIVE, ROLE_HEADS, STOPWORDS
 from .quotes import Quote, inside
 
 PRONOUNS = {"he": "m", "she": "f", "him": "m", "his": "m"}
@@ -50,8 +51,14 @@ def resolve(text: str, people: list[Person], quotes: list[Quote], blocked: list[
     refs: list[tuple[int, int, str, Person | None]] = []
     by_surname: dict[str, list[Person]] = {}
     for p in people:
-        if p.surname and p.surname[0].isupper() and len(p.surname) > 1:
-            by_surname.setdefault(p.surname, []).append(p)
+        keys = {p.surname}
+        parts = p.name.split()
+        if len(parts) == 2 and parts[0][:1].isupper() and not parts[0].endswith("."):
+            # family name first ("Zhao Lijian" -> "Zhao") or a first-name reference: same person
+            keys.add(parts[0])
+        for k in keys:
+            if k and k[0].isupper() and len(k) > 1 and k.lower() not in STOPWORDS:
+                by_surname.setdefault(k, []).append(p)
     if by_surname:
         rx = re.compile(r"\b(" + "|".join(re.escape(s) for s in sorted(by_surname, key=len, reverse=True)) + r")\b")
         for m in rx.finditer(text):
@@ -110,8 +117,6 @@ def _touch(recent: list[Person], p: Person) -> None:
 
 
 def _overlaps(spans: list[tuple[int, int]], a: int, b: int) -> bool:
-    from bisect import bisect_left  # noqa: PLC0415
-
     i = bisect_left(spans, (a, a))
     for j in (i - 1, i):
         if 0 <= j < len(spans) and spans[j][0] < b and a < spans[j][1]:

@@ -44,7 +44,7 @@ ROLE_MODIFIERS = frozenset(
     sciences computer technical legal political military armed forces staff joint commonwealth
     european united nations un u.n. eu nato white house new director-general operations threat incident
     response cert emergency crisis innovation data privacy protection commerce finance treasury energy
-    infrastructure critical industry industrial internet governance""".split()
+    infrastructure critical industry industrial internet governance under""".split()
 )
 CONNECTORS = frozenset({"of", "for", "and", "on", "to", "at", "in", "&"})
 HONORIFICS = {"mr": "m", "mr.": "m", "mrs": "f", "mrs.": "f", "ms": "f", "ms.": "f", "dr": None, "dr.": None,
@@ -67,6 +67,7 @@ STOPWORDS = frozenset(
     similarly likewise asked speaking writing meanwhile nevertheless nonetheless furthermore besides
     otherwise hence therefore accordingly overall sources officials experts analysts critics""".split()
 )
+# "Under Secretary", "Vice Chair": words that open a title.
 # Words of organisation, document and place names: a run holding one is not a person's name.
 NOT_NAME = frozenset(
     """bank team framework group agency act strategy regulators priorities council committee institute
@@ -83,7 +84,8 @@ NOT_NAME = frozenset(
     information communications telecommunications energy grid water oil gas financial finance
     budget tax trade economic economy affairs relations defense defence justice interior foreign home
     north south east west middle asia africa europe america pacific atlantic arctic ocean sea river
-    day week month year century era age times vision agenda goals goal sustainable development""".split()
+    day week month year century era age times vision agenda goals goal sustainable development
+    statement statements resolution communique charter protocol session assembly""".split()
 )
 TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[A-Z]\.(?!\w)|[^\W\d_][\w'\u2019-]*|\d[\w.,]*|[^\w\s]")
 _LOWER = re.compile(r"[a-z\u00df-\u00ff]")
@@ -128,7 +130,16 @@ def tokens(text: str, a: int, b: int) -> list[Tok]:
 
 def is_role_word(word: str) -> bool:
     w = POSSESSIVE.sub("", word).lower().rstrip(".")
-    return w in ROLE_HEADS or w in ROLE_MODIFIERS
+    if w in ROLE_HEADS or w in ROLE_MODIFIERS:
+        return True
+    parts = w.split("-")
+    return len(parts) > 1 and all(p in ROLE_HEADS or p in ROLE_MODIFIERS for p in parts)
+
+
+def is_role_head(word: str) -> bool:
+    """A head noun of a title, also as the last part of a compound ("foreign-ministry spokesman")."""
+    w = POSSESSIVE.sub("", word).lower().rstrip(".")
+    return w in ROLE_HEADS or (w.split("-")[-1] in ROLE_HEADS and is_role_word(w))
 
 
 def _name_token(text: str, t: Tok) -> str | None:
@@ -148,7 +159,8 @@ def _name_token(text: str, t: Tok) -> str | None:
 
 
 def name_runs(text: str, a: int, b: int) -> list[NameRun]:
-    """Runs of 2-4 name tokens (plus initials and particles) separated by single spaces."""
+    """Runs of 2-4 name tokens (plus initials and particles) separated by one space or one
+    newline (hard-wrapped text cuts names too)."""
     toks = tokens(text, a, b)
     out: list[NameRun] = []
     i = 0
@@ -163,7 +175,7 @@ def name_runs(text: str, a: int, b: int) -> list[NameRun]:
         while j + 1 < len(toks):
             nxt = toks[j + 1]
             gap = text[toks[j].end : nxt.start]
-            if gap not in (" ", "") or POSSESSIVE.search(toks[j].text):
+            if gap not in (" ", "", "\n", "\u00a0") or POSSESSIVE.search(toks[j].text):
                 break
             k = _name_token(text, nxt)
             if k is None:
@@ -223,15 +235,26 @@ def role_before(text: str, lo: int, start: int, mention_at) -> tuple[str | None,
         if t.text == "." and k > 0 and toks[k - 1].text.lower() + "." in HONORIFICS:
             k -= 1
             continue
-        if w in ROLE_HEADS or w in ROLE_MODIFIERS or (w in CONNECTORS and role_toks):
+        if is_role_word(w) or (w in CONNECTORS and role_toks):
             role_toks.append(t)
             phrase_start = t.start
             k -= 1
             continue
+        if role_toks and t.text[:1].isupper() and w not in STOPWORDS and len(role_toks) < 12:
+            # a capitalised word inside a long title ("... for Cyber and Emerging Technology");
+            # kept only if a title word comes further left (trimmed below otherwise)
+            role_toks.append(t)
+            k -= 1
+            continue
         break
+    # the far (left) end of the phrase must be a title word or connector, not a stray capital
+    while role_toks and not is_role_word(role_toks[-1].text) :
+        role_toks.pop()
     while role_toks and role_toks[-1].text.lower() in CONNECTORS:
         role_toks.pop()
-    if not any(POSSESSIVE.sub("", t.text).lower() in ROLE_HEADS for t in role_toks):
+    if role_toks:
+        phrase_start = min(phrase_start, role_toks[-1].start) if aff is None else phrase_start
+    if not any(is_role_head(t.text) for t in role_toks):
         return None, None, gender, start
     role_toks.reverse()
     role = text[role_toks[0].start : role_toks[-1].end]

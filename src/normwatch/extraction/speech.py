@@ -72,3 +72,8 @@ AFTER_SUBJECT = re.compile(
     rf"\s{{1,3}}(?:(?:has|have|had|also|then|later|again|previously|repeatedly|publicly|officially|"
     rf"strongly|firmly|on\s+\w+|will|would|did|does|not|n't)\s+){{0,3}}(?:{SPEECH_ALT}|{DECISION_ALT})\b"
 )
+# The same, with speech verbs only: what makes a state or organisation a speaking actor.
+SPEECH_AFTER_SUBJECT = re.compile(
+    rf"\s{{1,3}}(?:(?:has|have|had|also|then|later|again|previously|repeatedly|publicly|officially|"
+    rf"strongly|firmly|on\s+\w+|will|would|did|does|not|n't)\s+){{0,3}}(?:{SPEECH_ALT})\b"
+)

@@ -22,7 +22,7 @@ from ..extraction.people import (
     speaks,
 )
 from ..extraction.quotes import find_quotes
-from ..extraction.speech import AFTER_SUBJECT
+from ..extraction.speech import SPEECH_AFTER_SUBJECT
 from ..extraction.kbcache import current_kb
 from ..model import Actor, Document, Mention, Span, slugify
 from ..pipeline import stage
@@ -30,6 +30,7 @@ from ..settings import Settings
 
 MAX_SENTENCE = 2000
 TWO_CAPS = re.compile(r"[A-Z][\w'\u2019-]*\.?\s[A-Z]")
+PARENTHESIS = re.compile(r"\s{0,2}\([^()\n]{1,30}\)")
 ACCORDING = re.compile(r"\baccording\s+to\s+(?:the\s+)?$", re.I)
 # Mention kinds that can give a person's affiliation, or speak as actors themselves.
 AFFILIATING = ("state", "org")
@@ -199,7 +200,11 @@ def _speaking_entities(doc: Document, kb: Any, ms: list[Mention], have: set[str]
     for m in ms:
         if m.kind not in AFFILIATING or m.how in NOT_SUBJECT_HOW or m.kb_id in speaking or m.kb_id in have:
             continue
-        if AFTER_SUBJECT.match(text, m.span.end, min(len(text), m.span.end + 80)) \
+        after = m.span.end
+        paren = PARENTHESIS.match(text, after, min(len(text), after + 40))
+        if paren:
+            after = paren.end()  # "the UK National Cyber Security Centre (NCSC) also said"
+        if SPEECH_AFTER_SUBJECT.match(text, after, min(len(text), after + 80)) \
                 or ACCORDING.search(text, max(0, m.span.start - 20), m.span.start):
             if text[m.span.end : m.span.end + 2] in ("'s", "\u2019s"):
                 continue
@@ -213,7 +218,8 @@ def _speaking_entities(doc: Document, kb: Any, ms: list[Mention], have: set[str]
         kind = sid.split(":", 1)[0]
         name = kb.name(sid) if kb is not None else sid
         spans = [m.span for m in ms if m.kb_id == sid and m.how not in NOT_SUBJECT_HOW]
-        out.append(Actor(sid, kind, name, None, sid, spans))
+        # An agency speaks for its state, a sub-unit for its organisation; a state for itself.
+        out.append(Actor(sid, kind, name, None, affiliation_of(sid, kb), spans))
     return out
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import threading
+from bisect import bisect_right
 import weakref
 from typing import Any
 
@@ -98,8 +99,6 @@ def find_mentions(doc: Document, kb: Any) -> list[Mention]:
 
 
 def _sentence_of(sentences: list[Span], starts: list[int], pos: int) -> Span:
-    from bisect import bisect_right  # noqa: PLC0415
-
     i = bisect_right(starts, pos) - 1
     if 0 <= i < len(sentences) and sentences[i].start <= pos < sentences[i].end:
         return sentences[i]

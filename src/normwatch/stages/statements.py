@@ -9,8 +9,10 @@ Three sources of statements:
   2. reported speech: an actor reference as the subject of a reporting verb ("X stressed
      that ...", "X emphasized the importance of ...", "According to the Ambassador, ...");
      the span is the reported clause;
-  3. when the document has a first-person speaker (`meta.speaker`, a UN speech), the
-     first-person sentences about the KB's topics are that speaker's statements.
+  3. when the document has a first-person speaker (`meta.speaker`, a UN speech), every
+     sentence on the cyber domain (cyber, ICT, information security, a cyber instrument)
+     that takes a position (a modal, a call, a judgement) or in which the speaker speaks of
+     itself ("we", "my country", its own name) is that speaker's statement.
 Quoted phrases with no speaker (scare quotes, titles, the author's own quoted terms) are
 not statements.
 """
@@ -19,11 +21,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from typing import Any
 
 from ..extraction.quotes import Quote, find_quotes
-from ..extraction.speech import SPEECH_ALT, SPEECH_RE
-from ..extraction.kbcache import current_kb
+from ..extraction.speech import SPEECH_RE
 from ..model import Actor, Document, Span, Statement
 from ..pipeline import stage
 from ..settings import Settings
@@ -52,8 +52,7 @@ NP_AFTER = re.compile(rf"\s{{1,3}}{_AUX}((?:{NP_VERBS})\b)")
 THAT_AFTER = re.compile(rf"\s{{1,3}}{_AUX}((?:{THAT_VERBS}))(?:\s+[\w,]+){{0,6}}?\s+(that)\s+(?=\S)")
 SAID_CLAUSE = re.compile(rf"\s{{1,3}}{_AUX}(sa(?:id|ys))\s+(?=(?:the|it|its|this|they|there|he|she|we|his|her|their|a|an)\s)")
 ACCORDING_CUE = re.compile(r"\b[Aa]ccording\s+to\b")
-CLAUSE_AFTER_COMMA = re.compile(r"[^,]{0,200},\s+(?=\S)")
-# First-person markers and topical words for speeches given by `meta.speaker`.
+# First-person markers for speeches given by `meta.speaker`.
 FIRST_PERSON = re.compile(r"\b(?:we|our|ours|us|I|my|me|my delegation|my country|my government)\b", re.I)
 # Terms that put a sentence in the cyber domain on their own.
 CYBER = re.compile(
@@ -62,17 +61,18 @@ CYBER = re.compile(
     r"information space|information sphere|online)\b",
     re.I,
 )
-# Terms that are on topic only near the cyber domain (the same paragraph, or the sentence
-# before or after): "norms", "international law", "capacity-building" are general debate words.
-TOPIC = re.compile(
-    r"\b(?:digital|norms?|responsible (?:state )?behaviou?r|international law|critical infrastructure|"
-    r"capacity[- ]building|confidence[- ]building|artificial intelligence|data|technolog\w*)\b",
+# Words that make a sentence a position rather than a description.
+POSITION = re.compile(
+    r"\b(?:must|should|shall|need|needs|needed|critical|crucial|essential|vital|important|imperative|urge[sd]?|"
+    r"call(?:s|ed)? (?:on|for|upon)|support(?:s|ed)?|welcome[sd]?|condemn(?:s|ed)?|reject(?:s|ed)?|oppose[sd]?|"
+    r"believe[sd]?|commit(?:ted|ment|s)?|confirm(?:s|ed)?|attribut\w+|responsib\w+|unacceptable|"
+    r"stand(?:s)? (?:ready|firm|with)|determined|resolved|can and must|have to|has to)\b",
     re.I,
 )
-# A shorter quoted phrase is a term or a scare quote, even near a speech verb.
-DIRECT_SPAN_MIN_WORDS = 4
 # Instruments every speech cites whatever its subject: not a sign of the cyber topic alone.
 GENERAL_INSTRUMENTS = frozenset({"instrument:un-charter"})
+# A shorter quoted phrase is a term or a scare quote, even near a speech verb.
+DIRECT_SPAN_MIN_WORDS = 4
 # How far (characters) an actor reference may sit from its speech verb: "X, the long role, said".
 VERB_GAP_BEFORE = 170
 VERB_GAP_AFTER = 12
@@ -88,29 +88,8 @@ def statements(doc: Document, settings: Settings) -> Document:
     Returns:
         the same document with `statements` replaced, in text order.
     """
-    doc.statements = find_statements(doc, _propositions_keywords())
+    doc.statements = find_statements(doc)
     return doc
-
-
-def _propositions_keywords() -> re.Pattern[str] | None:
-    try:
-        kb = current_kb()
-    except Exception:  # noqa: BLE001 - a broken KB must not stop quote extraction
-        return None
-    return _kw_cache(kb)
-
-
-_KW: dict[int, re.Pattern[str] | None] = {}
-
-
-def _kw_cache(kb: Any) -> re.Pattern[str] | None:
-    key = id(kb)
-    if key not in _KW:
-        words = sorted({k for p in kb.records("proposition") for k in (p.get("keywords") or []) if k}, key=len,
-                       reverse=True)
-        _KW.clear()
-        _KW[key] = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b", re.I) if words else None
-    return _KW[key]
 
 
 class _Refs:
@@ -137,7 +116,7 @@ class _Refs:
         return None
 
 
-def find_statements(doc: Document, topic_kw: re.Pattern[str] | None = None) -> list[Statement]:
+def find_statements(doc: Document) -> list[Statement]:
     """All statements of the document, in text order, at most one per span."""
     text = doc.text
     paragraphs = [(p.start, p.end) for p in doc.paragraphs] or ([(0, len(text))] if text else [])
@@ -148,7 +127,7 @@ def find_statements(doc: Document, topic_kw: re.Pattern[str] | None = None) -> l
     quoted = [(q.open, (q.close + 1) if q.close is not None else q.end) for q in quotes]
     reported = _reported(doc, sentences, refs, quoted)
     if doc.meta and doc.meta.speaker:
-        first = _first_person(doc, sentences, quoted, topic_kw)
+        first = _first_person(doc, sentences, quoted)
         # The speaker's own "Indonesia recognizes that ..." is first-person speech in the third
         # person: it counts under the same topic rule as "we ..." sentences.
         kept = [(f.span.start, f.span.end) for f in first]
@@ -313,7 +292,7 @@ def _reported(doc: Document, sentences: list[Span], refs: _Refs, quoted: list[tu
             if _in_spans(quoted, s):
                 continue
             st = _reported_from(text, s, e, end, b, quoted)
-            if st is not None:
+            if st is not None and _substantial(text, st[0]):
                 span, cue = st
                 out.append(Statement(actor.id, actor.affiliation, False, span, cue))
                 break
@@ -350,8 +329,9 @@ def _reported_from(text: str, s: int, e: int, end: int, b: int,
         m = THAT_AFTER.match(text, p, b)
         if m:
             cs = m.end()
-            if cs < end and not _has_quote(text, cs, end):
-                return Span(cs, end), Span(m.start(1), m.end(1))
+            ce = _until_quote(text, cs, end)
+            if ce > cs:
+                return Span(cs, ce), Span(m.start(1), m.end(1))
         m = NP_AFTER.match(text, p, b)
         if m:
             cs = m.start(1)
@@ -360,9 +340,32 @@ def _reported_from(text: str, s: int, e: int, end: int, b: int,
         m = SAID_CLAUSE.match(text, p, b)
         if m:
             cs = m.end()
-            if cs < end and not _has_quote(text, cs, end):
-                return Span(cs, end), Span(m.start(1), m.end(1))
+            ce = _until_quote(text, cs, end)
+            if ce > cs:
+                return Span(cs, ce), Span(m.start(1), m.end(1))
     return None
+
+
+def _substantial(text: str, span: Span) -> bool:
+    """A reported clause with content: a few words, not a lead-in to a list ("accused the US of:")."""
+    clause = text[span.start : span.end].strip()
+    return len(clause.split()) >= 4 and not clause.endswith(":")
+
+
+def _until_quote(text: str, a: int, b: int) -> int:
+    """End of a reported clause: b, or where a direct quote starts inside it (the quote is its
+    own statement), cut back to the last word; a stub shorter than four words gives a (none)."""
+    q = min((i for i in (text.find('"', a, b), text.find("\u201c", a, b)) if i >= 0), default=-1)
+    if q < 0:
+        return b
+    e = q
+    while e > a and (text[e - 1].isspace() or text[e - 1] in ",;:\u2014-"):
+        e -= 1
+    clause = text[a:e]
+    clause = re.sub(r"\s*,?\s*(?:which|who|that|and|but|saying|adding)$", "", clause)
+    if len(clause.split()) < 4:
+        return a
+    return a + len(clause)
 
 
 def _has_quote(text: str, a: int, b: int) -> bool:
@@ -378,8 +381,7 @@ def _in_spans(spans: list[tuple[int, int]], pos: int) -> bool:
 # --- first-person speeches ---------------------------------------------------------------------
 
 
-def _first_person(doc: Document, sentences: list[Span], quoted: list[tuple[int, int]],
-                  topic_kw: re.Pattern[str] | None) -> list[Statement]:
+def _first_person(doc: Document, sentences: list[Span], quoted: list[tuple[int, int]]) -> list[Statement]:
     """First-person sentences of the document's speaker about the cyber domain."""
     text = doc.text
     speaker = doc.meta.speaker
@@ -387,8 +389,6 @@ def _first_person(doc: Document, sentences: list[Span], quoted: list[tuple[int, 
     inst = sorted(m.span.start for m in doc.mentions
                   if m.kind == "instrument" and m.kb_id not in GENERAL_INSTRUMENTS)
     cyber = [bool(CYBER.search(text, s.start, min(s.end, s.start + MAX_SENTENCE))) for s in sentences]
-    para_starts = [p.start for p in doc.paragraphs]
-    cyber_paras = {bisect_right(para_starts, s.start) - 1 for s, c in zip(sentences, cyber) if c}
     # The speaker naming itself ("China supports ...") speaks in the first person too.
     self_refs = sorted(m.span.start for m in doc.mentions if m.kb_id == speaker and m.how in ("name", "alias",
                                                                                                "abbreviation"))
@@ -397,16 +397,13 @@ def _first_person(doc: Document, sentences: list[Span], quoted: list[tuple[int, 
         a, b = sent.start, min(sent.end, sent.start + MAX_SENTENCE)
         if _in_spans(quoted, a):
             continue
-        if not (FIRST_PERSON.search(text, a, b) or bisect_right(self_refs, b - 1) - bisect_right(self_refs, a - 1)):
-            continue
         has_inst = bisect_right(inst, b - 1) - bisect_right(inst, a - 1) > 0
-        on_topic = cyber[i] or has_inst
-        if not on_topic:
-            adjacent = (i > 0 and cyber[i - 1]) or (i + 1 < len(cyber) and cyber[i + 1])
-            same_para = (bisect_right(para_starts, a) - 1) in cyber_paras
-            on_topic = bool((adjacent or same_para) and TOPIC.search(text, a, b)) or bool(
-                adjacent and topic_kw is not None and topic_kw.search(text, a, b))
-        if on_topic:
+        if not (cyber[i] or has_inst):
+            continue
+        first = FIRST_PERSON.search(text, a, b) or bisect_right(self_refs, b - 1) - bisect_right(self_refs, a - 1)
+        # In a speech every sentence is the speaker's; one on the cyber topic is a statement when
+        # it takes a position (a modal, a call, a judgement) or the speaker speaks of itself.
+        if first or POSITION.search(text, a, b):
             out.append(Statement(speaker, aff, True, Span(sent.start, sent.end), None))
     return out
 

@@ -33,6 +33,11 @@ def now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
+def _actor_row(a) -> dict[str, Any]:
+    return {"id": a["actor"], "kind": a["kind"], "name": a["name"], "role": a["role"],
+            "affiliation": a["affiliation"], "spans": json.loads(a["spans"])}
+
+
 def _spans_json(spans: Iterable) -> str:
     return json.dumps([sp.as_list() for sp in spans])
 
@@ -239,11 +244,12 @@ class Store:
 
             incidents = rows(s.incidents)
             attrs = rows(s.attributions)
+            actor_rows = rows(s.actors)
             return {
                 "doc": {k: d[k] for k in ("id", "source", "title", "publisher", "author", "published", "language",
                                           "url", "speaker", "near_duplicate_of", "text")},
-                "actors": [{"id": a["actor"], "kind": a["kind"], "name": a["name"], "role": a["role"],
-                            "affiliation": a["affiliation"], "spans": json.loads(a["spans"])} for a in rows(s.actors)],
+                "actors": [_actor_row(a) for a in actor_rows if a["kind"] == "person"],
+                "speaking_entities": [_actor_row(a) for a in actor_rows if a["kind"] != "person"],
                 "statements": [{"speaker": r["speaker"], "affiliation": r["affiliation"], "direct": bool(r["direct"]),
                                 "span": [r["start"], r["end"]], "text": d["text"][r["start"]:r["end"]]}
                                for r in rows(s.statements)],
