@@ -2,5 +2,6 @@
 # Set everything up and run the whole test suite (every marker on: slow, corpus).
 set -euo pipefail
 cd "$(dirname "$0")"
-NW_EXTRAS="test" NW_APT="" source scripts/setup.sh
+# chromium + chromium-driver: the browser tests drive a real headless Chromium
+NW_EXTRAS="test,web" NW_APT="chromium chromium-driver" source scripts/setup.sh
 exec .venv/bin/python -m pytest -q -p no:cacheprovider "$@"

@@ -50,6 +50,7 @@ documents = Table(
     Index("ix_documents_content_hash", "content_hash"),
     Index("ix_documents_url", "url"),
     Index("ix_documents_published", "published"),
+    Index("ix_documents_ingested_at", "ingested_at"),
 )
 
 # LSH bands of each document's MinHash: a shared (band, key) row makes two documents candidates
@@ -104,6 +105,7 @@ statements = Table(
     Column("end", Integer, nullable=False),
     Index("ix_statements_doc", "doc_id"),
     Index("ix_statements_speaker", "speaker"),
+    Index("ix_statements_affiliation", "affiliation"),
 )
 
 stances = Table(
@@ -121,6 +123,8 @@ stances = Table(
     Index("ix_stances_doc", "doc_id"),
     Index("ix_stances_target", "target"),
     Index("ix_stances_actor", "actor"),
+    Index("ix_stances_affiliation", "affiliation"),
+    Index("ix_stances_actor_target", "actor", "target"),
 )
 
 instrument_mentions = Table(

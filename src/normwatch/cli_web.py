@@ -1,0 +1,41 @@
+"""`normwatch serve`: the JSON API and the web pages over a store.
+
+The lead registers it with `cli.add_command(serve)`. The web extra (FastAPI, Jinja2,
+uvicorn) is optional: without it the command says what to install instead of failing
+with a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from .settings import SETTINGS
+
+_DB_DEFAULT = next(s.default for s in SETTINGS if s.name == "db")
+
+
+@click.command()
+@click.option("--db", default=None, help=f"SQLAlchemy URL of the store [default: {_DB_DEFAULT}]")
+@click.option("--host", default="127.0.0.1", show_default=True, help="interface to listen on")
+@click.option("--port", default=8000, show_default=True, type=int, help="TCP port")
+@click.option("--workers", default=1, show_default=True, type=int, help="worker processes")
+def serve(db: str | None, host: str, port: int, workers: int) -> None:
+    """Serve the read-only JSON API (/api/v1) and the web pages."""
+    try:
+        import uvicorn
+
+        import normwatch.web.app  # noqa: F401 - fail early when FastAPI or Jinja2 is missing
+    except ImportError as e:
+        click.echo(f"error: the web extra is not installed ({e.name}): pip install 'normwatch[web]'", err=True)
+        sys.exit(2)
+    from .settings import Settings
+
+    url = Settings.load(db=db).db
+    # workers import the app afresh, so the store URL reaches them through the environment
+    os.environ["NORMWATCH_DB"] = url
+    click.echo(f"normwatch: serving {url} on http://{host}:{port}/", err=True)
+    uvicorn.run("normwatch.web.app:app_from_env", factory=True, host=host, port=port, workers=workers,
+                log_level="warning", access_log=False, proxy_headers=False)

@@ -1,0 +1,149 @@
+"""The web application: JSON API, server-rendered pages, one error shape, strict security headers.
+
+    from normwatch.web.app import create_app
+    app = create_app("sqlite:///var/normwatch.db")   # then: uvicorn, or TestClient(app)
+
+Read-only: no handler writes to the store. Nothing is fetched from a CDN: the CSS and the
+small script are served from `static/`, and the Content-Security-Policy allows scripts
+and styles from this origin only (no inline scripts), so even text that slipped through
+escaping could not run.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ..errors import MESSAGES
+from .api import NotFound
+from .api import router as api_router
+from .context import Context
+from .export import JSONText
+from .kbview import KBView
+from .queries import Queries, QueryError
+
+HERE = Path(__file__).parent
+
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+       "font-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'; object-src 'none'")
+SECURITY_HEADERS = [
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+]
+STATUS_CODES = {404: "NW800", 405: "NW802", 400: "NW801", 422: "NW801", 500: "NW803"}
+
+
+class SecurityHeaders:
+    """Pure ASGI middleware (cheaper than BaseHTTPMiddleware): adds the headers to every response."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                names = {k.lower() for k, _ in message.get("headers", [])}
+                message["headers"] = list(message.get("headers", [])) + [
+                    (k, v) for k, v in SECURITY_HEADERS if k not in names]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def error_body(status: int, message: str, detail: Any = None) -> dict[str, Any]:
+    """The one error shape of the API."""
+    code = STATUS_CODES.get(status, "NW803" if status >= 500 else "NW801")
+    return {"error": {"code": code, "message": message or MESSAGES.get(code, "error"), "detail": detail}}
+
+
+def _wants_html(request: Request) -> bool:
+    return not request.url.path.startswith("/api/")
+
+
+def _error(request: Request, status: int, message: str, detail: Any = None) -> Response:
+    body = error_body(status, message, detail)
+    if _wants_html(request):
+        from .pages import render_error
+
+        return render_error(request, status, body["error"])
+    return JSONText(body, status_code=status)
+
+
+def create_app(db: str | Any, *, kb_path: str | None = None) -> FastAPI:
+    """The app over a store: `db` is a SQLAlchemy URL or an open `normwatch.store.Store`."""
+    from ..store import Store
+
+    store = Store(db) if isinstance(db, str) else db
+    app = FastAPI(title="normwatch", version="1", summary="An evidence-linked record of international cyber norms",
+                  openapi_url="/api/v1/openapi.json",
+                  # the bundled Swagger/ReDoc pages load their assets from a CDN: left off
+                  docs_url=None, redoc_url=None)
+    app.state.ctx = Context(Queries(store.engine, store.adapter), KBView.load(kb_path), store.url)
+    app.state.store = store
+    app.include_router(api_router)
+    from .pages import router as pages_router
+
+    app.include_router(pages_router)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        msg = {404: "no such page or endpoint", 405: "method not allowed (the API is read-only)"}.get(
+            exc.status_code, str(exc.detail))
+        return _error(request, exc.status_code, msg, None if exc.status_code in (404, 405) else exc.detail)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        detail = [{"param": ".".join(str(p) for p in e.get("loc", [])[1:]), "problem": e.get("msg")}
+                  for e in exc.errors()]
+        return _error(request, 400, "invalid request parameter", detail)
+
+    @app.exception_handler(QueryError)
+    async def bad_query(request: Request, exc: QueryError) -> Response:
+        return _error(request, 400, str(exc), [{"param": exc.param, "problem": str(exc)}])
+
+    @app.exception_handler(NotFound)
+    async def not_found(request: Request, exc: NotFound) -> Response:
+        return _error(request, 404, str(exc), {"kind": exc.what, "id": exc.id})
+
+    @app.exception_handler(Exception)
+    async def crashed(request: Request, exc: Exception) -> Response:
+        # no traceback or SQL in the answer: it may show paths and queries to anyone
+        return _error(request, 500, "internal server error", None)
+
+    app.add_middleware(SecurityHeaders)
+    # compute the aggregates every visitor's first page needs before anyone asks for them
+    threading.Thread(target=_warm, args=(app.state.ctx,), name="normwatch-warm", daemon=True).start()
+    return app
+
+
+def _warm(c: Context) -> None:
+    from . import views
+
+    try:
+        c.queries.stats()
+        views.matrix(c)
+        c.queries.contested(8)
+    except Exception:  # noqa: BLE001 - warming is an optimisation; a real request will report the fault
+        pass
+
+
+def app_from_env() -> FastAPI:
+    """The app over the store named by NORMWATCH_DB (what `normwatch serve` workers start)."""
+    from ..settings import Settings
+
+    return create_app(Settings.load().db)

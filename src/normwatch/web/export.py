@@ -1,0 +1,80 @@
+"""One way to answer a list: JSON (with the next page's cursor), CSV or JSONL.
+
+Every list endpoint of the API answers through `list_response`, so `?format=csv` and
+`?format=jsonl` work everywhere and the paging links look the same everywhere. CSV and
+JSONL carry the next page in a `Link: <...>; rel="next"` header (and `X-Next-Cursor`) so
+an export script follows pages without parsing the body.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any, Iterable
+
+from fastapi import Request
+from fastapi.responses import JSONResponse, Response
+
+FORMATS = ("json", "csv", "jsonl")
+
+
+class JSONText(JSONResponse):
+    """JSON without the escaping of non-ASCII text: smaller answers, readable in a terminal."""
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, ensure_ascii=False, separators=(",", ":"), default=str).encode("utf-8")
+
+
+def next_link(request: Request, cursor: str | None) -> str | None:
+    if not cursor:
+        return None
+    return str(request.url.include_query_params(cursor=cursor))
+
+
+def _cell(value: Any) -> Any:
+    """A CSV cell: nested values as JSON, None as empty; a leading formula character defused."""
+    if value is None:
+        return ""
+    if isinstance(value, (list, dict)):
+        value = json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        # spreadsheets run cells starting with these as formulas (CSV injection)
+        return "'" + value
+    return value
+
+
+def to_csv(items: list[dict[str, Any]], columns: Iterable[str] | None = None) -> str:
+    cols = list(columns or [])
+    if not cols:
+        seen: dict[str, None] = {}
+        for it in items:
+            for k in it:
+                seen.setdefault(k, None)
+        cols = list(seen)
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(cols)
+    for it in items:
+        w.writerow([_cell(it.get(c)) for c in cols])
+    return buf.getvalue()
+
+
+def list_response(request: Request, items: list[dict[str, Any]], next_cursor: str | None = None, *,
+                  fmt: str = "json", extra: dict[str, Any] | None = None, name: str = "items",
+                  columns: Iterable[str] | None = None) -> Response:
+    nxt = next_link(request, next_cursor)
+    headers: dict[str, str] = {}
+    if nxt:
+        headers["Link"] = f'<{nxt}>; rel="next"'
+        headers["X-Next-Cursor"] = next_cursor or ""
+    if fmt == "csv":
+        headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return Response(to_csv(items, columns), media_type="text/csv; charset=utf-8", headers=headers)
+    if fmt == "jsonl":
+        body = "".join(json.dumps(it, ensure_ascii=False, default=str) + "\n" for it in items)
+        return Response(body, media_type="application/x-ndjson; charset=utf-8", headers=headers)
+    payload = {"items": items, "next_cursor": next_cursor, "next": nxt}
+    if extra:
+        payload.update(extra)
+    return JSONText(payload, headers=headers)

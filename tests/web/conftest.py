@@ -1,0 +1,25 @@
+"""An in-process app over a small store of sample documents (tests/web/sample.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("fastapi", reason="the web extra is not installed")
+
+from fastapi.testclient import TestClient  # noqa: E402
+
+from normwatch.web.app import create_app  # noqa: E402
+
+from . import sample  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def sample_db(tmp_path_factory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('web') / 'sample.db'}"
+    sample.build(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def client(sample_db) -> TestClient:
+    return TestClient(create_app(sample_db), raise_server_exceptions=False)
