@@ -104,10 +104,83 @@ def test_description_without_year_uses_document_date_and_coordinated_claimants()
     incs = find_incidents(doc, kb)
     assert [(i.incident, i.victim, i.type) for i in incs] == [("incident:ukraine-2022-ddos", "state:UKR", "ddos")]
     got = atts(incs)
-    assert ("incident:ukraine-2022-ddos", "state:RUS", None, "alleged", "unknown") in got
+    # the first sentence names no channel; the document's next one does (the GRU): issue 4 fills it
+    assert ("incident:ukraine-2022-ddos", "state:RUS", None, "alleged", "state-organ") in got
     for claimant in ("state:UKR", "state:USA", "state:GEO"):
         assert ("incident:ukraine-2022-ddos", "state:RUS", claimant, "official", "state-organ") in got
 
 
 def test_threat_actor_mention_without_victim_is_not_an_incident():
     assert run("APT28 is a well-known group.", extra=[("APT28", "threat-actor:apt28")])[1] == []
+
+
+# --- issue 4 regressions -----------------------------------------------------------------------
+
+def _kb_with_exchange() -> FakeKB:
+    return FakeKB([
+        {"id": "incident:exchange-2021", "name": "Exchange hack", "victims": ["state:USA"], "type": "espionage",
+         "start": "2021-01-06", "aliases": ["Exchange Server hack"], "keywords": ["Microsoft Exchange", "DDoS"]},
+        {"id": "incident:sony-2014", "name": "Sony hack", "victims": ["state:USA"], "type": "wiper", "start": "2014-11"},
+        {"id": "incident:other-ddos", "name": "Other", "victims": ["state:EST"], "type": "ddos", "start": "2007",
+         "keywords": ["DDoS"]},
+        {"id": "incident:albania-2022", "name": "Albania", "victims": ["state:ALB"], "type": "wiper", "start": "2022-07-15"},
+        {"id": "state:USA", "name": "United States"}, {"id": "state:CHN", "name": "China"},
+        {"id": "state:ALB", "name": "Albania"}, {"id": "state:IRN", "name": "Iran"},
+        {"id": "org:mss", "name": "MSS", "kind": "government-agency", "state": "state:CHN"},
+    ])
+
+
+def test_kb_keyword_beside_an_attack_noun_names_the_incident_and_no_year_matches_nothing_else():
+    text = "US and allies officially accuse China of Microsoft Exchange attacks."
+    _, incs = run(text, [("US", "state:USA"), ("China", "state:CHN")], kb=_kb_with_exchange())
+    ids = [i.incident for i in incs]
+    assert ids == ["incident:exchange-2021"]  # not the other US incident of the KB (no year given)
+    assert ("state:CHN", "state:USA", "official") in {(a.accused, a.claimant, a.certainty) for a in incs[0].attributions}
+
+
+def test_shared_keyword_names_no_incident():
+    text = "A DDoS attack hit a small company."
+    _, incs = run(text, kb=_kb_with_exchange())
+    assert not any(i.incident in ("incident:exchange-2021", "incident:other-ddos") for i in incs)
+
+
+def test_channel_given_elsewhere_in_the_document_fills_an_unknown_one():
+    text = ("The United States accused China of the Microsoft Exchange hack. "
+            "Officials said hackers of the MSS carried out the Exchange Server hack.")
+    _, incs = run(text, [("United States", "state:USA"), ("China", "state:CHN"), ("MSS", "org:mss")],
+                  kb=_kb_with_exchange())
+    vias = {a.via for i in incs for a in i.attributions if a.accused == "state:CHN"}
+    assert vias == {"state-organ"}
+
+
+def test_speech_victim_last_july_and_state_carried_it_out():
+    text = ("Last July, Albania was the target of a large-scale cyberattack. An investigation has confirmed "
+            "beyond doubt that the cyberattack was orchestrated and carried out by Iran.")
+    doc = doc_of(text, speaker="state:ALB", published="2022-09-23")
+    add_mentions(doc, [("Albania", "state:ALB"), ("Iran", "state:IRN")])
+    incs = find_incidents(doc, _kb_with_exchange())
+    assert [i.incident for i in incs] == ["incident:albania-2022"]
+    assert [(a.accused, a.claimant, a.certainty, a.via) for a in incs[0].attributions] == [
+        ("state:IRN", "state:ALB", "official", "state-organ")]
+
+
+def test_adjective_before_a_noun_is_not_the_claimant():
+    from normwatch.extraction.attrib_cues import is_claimant
+    from normwatch.extraction.cues import M
+
+    text = "Russian hackers targeted the ministry, Slovak security firms said."
+    i = text.index("Slovak")
+    assert not is_claimant(text, M("state:SVK", "state", i, i + 6, "adjective"), 0)
+
+
+def test_two_kb_incidents_fitting_victim_and_year_match_neither():
+    from normwatch.model import Span
+    from normwatch.stages.incidents import _match_or_new
+
+    kb = FakeKB([
+        {"id": "incident:a-2021", "victims": ["state:USA"], "type": "espionage", "start": "2021-01"},
+        {"id": "incident:b-2021", "victims": ["state:USA"], "type": "ransomware", "start": "2021-05"},
+        {"id": "state:USA", "name": "United States"},
+    ])
+    assert _match_or_new(kb, "state:USA", "2021", None, Span(0, 1), Span(0, 1), allow_new=False) is None
+    assert _match_or_new(kb, "state:USA", "2021", "ransomware", Span(0, 1), Span(0, 1)).incident == "incident:b-2021"

@@ -334,3 +334,75 @@ def test_others_proposal_mid_document():
     doc = doc_of(text)
     add_statement(doc, P, "state:AUS", text[19:])
     assert (P, "proposition:new-un-cybercrime-treaty", "support") not in keys(find_stances(doc, fake_kb()))
+
+
+# --- issue 4 regressions: cue families found missing on speeches and statements ------------
+
+def real_kb():
+    from normwatch.kb import load_kb
+
+    return load_kb()
+
+
+def speech(text: str, speaker: str = "state:KEN") -> set[tuple[str, str, str]]:
+    return keys(find_stances(doc_of(text, speaker=speaker), real_kb()))
+
+
+def test_breach_of_norms_invokes_the_norms():
+    got = speech("This blatant breach of the norms of responsible State behaviour in cyberspace cannot stand.")
+    assert ("state:KEN", "proposition:voluntary-norms", "support") in got
+    assert ("state:KEN", "proposition:voluntary-norms", "oppose") not in got
+
+
+def test_violating_a_charter_is_no_stance_on_it_and_against_does_not_reach_far():
+    text = ("Their war of aggression against a neighbour, waged with cyberattacks, violates the "
+            "United Nations Charter.")
+    doc = doc_of(text, speaker="state:KEN")
+    add_mentions(doc, [("United Nations Charter", "instrument:un-charter")])
+    got = keys(find_stances(doc, real_kb()))
+    assert not any(t == "instrument:un-charter" for _, t, _ in got)
+
+
+def test_un_must_act_on_cyber_is_un_central_role():
+    assert ("state:KEN", "proposition:un-central-role", "support") in speech(
+        "The United Nations can and must be a significant global player in promoting stability in cyberspace.")
+    assert ("state:KEN", "proposition:un-central-role", "support") in speech(
+        "We urge the United Nations, including the Security Council, to focus on cybersecurity.")
+
+
+def test_respect_for_sovereignty_in_a_cyber_sentence():
+    got = speech("We should develop rules for States in cyberspace, including non-interference and respect for "
+                 "State sovereignty.")
+    assert ("state:KEN", "proposition:cyber-sovereignty", "support") in got
+    # the same words with no cyber subject are not the cyber-sovereignty debate
+    assert ("state:KEN", "proposition:cyber-sovereignty", "support") not in speech(
+        "Cyber threats grow. We call for respect for the sovereignty of every nation in the region and its borders.")
+
+
+def test_free_cyberspace_and_rights_online():
+    got = speech("We must maintain a free, open, safe and stable cyberspace, in which human rights apply online "
+                 "as they do offline.")
+    assert ("state:KEN", "proposition:free-flow-of-information", "support") in got
+
+
+def test_critical_and_underpinned_by_are_support_cues():
+    got = speech("It is critical to develop an open cyberspace underpinned by international law and norms of "
+                 "responsible State behaviour.")
+    assert ("state:KEN", "proposition:voluntary-norms", "support") in got
+    assert ("state:KEN", "proposition:international-law-applies", "support") in got
+
+
+def test_cues_match_across_hard_line_breaks():
+    text = ("The adviser highlighted the commitment\nto cooperation with the ROK on cyber issues and to\n"
+            "reinforce respect for international law and norms of responsible behavior.")
+    doc = doc_of(text)
+    add_statement(doc, P, "state:USA", text[len("The adviser "):], direct=False)
+    got = keys(find_stances(doc, real_kb()))
+    assert (P, "proposition:international-cooperation", "support") in got
+    assert (P, "proposition:voluntary-norms", "support") in got
+    assert (P, "proposition:international-law-applies", "support") in got
+
+
+def test_with_respect_to_is_not_a_cue():
+    got = speech("With respect to international law in cyberspace, the committee met twice.")
+    assert ("state:KEN", "proposition:international-law-applies", "support") not in got

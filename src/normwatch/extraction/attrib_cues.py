@@ -21,7 +21,7 @@ CONFIRMED = re.compile(
     r"\b(?:confirmed (?:that|the)|(?:was|were) convicted|convicted|pleaded guilty|admitted (?:responsibility|to)|claimed responsibility)\b", re.I)
 SUSPECTED = re.compile(
     r"\b(?:suspect(?:s|ed)?|suspicion|believed to (?:be|have)|thought to (?:be|have)|likely|probably|possibly|presumably|"
-    r"reportedly|may have|might have|could have|widely (?:seen|believed)|linked to)\b", re.I)
+    r"reportedly|may have|might have|could have|widely (?:seen|believed)|(?<!formally )(?<!officially )linked to)\b", re.I)
 OFFICIAL = re.compile(
     r"\b(?:formally|officially|attribut(?:e|es|ed|ing|ion)|joint (?:statement|advisory)|sanction(?:s|ed)?|"
     r"indict(?:ed|ment|s)?|charged|expelled|summoned)\b", re.I)
@@ -56,14 +56,16 @@ ACCUSED_BEFORE = re.compile(
     re.I)
 # After a state: its being accused ("Russia was behind", "Russia v. Estonia").
 ACCUSED_AFTER = re.compile(
-    r"^\s*(?:(?:was|were|is|are|has been|had been)\s+(?:\w+\s+)?(?:behind|responsible|involved|accused|blamed|suspected)|"
+    r"^\s*(?:(?:government|state|authorities|military|regime|leadership)\s+)?"
+    r"(?:(?:was|were|is|are|has been|had been)\s+(?:\w+\s+)?(?:behind|responsible|involved|accused|blamed|suspected)|"
     r"(?:(?:has|have|had|was|were|reportedly|allegedly)\s+)?(?:targeted|attacked|hacked|launched|conducted|carried out|"
     r"compromised|breached|infiltrated|deployed|used|stole|spied)\b|"
     r"v\.|vs\.?|versus|(?:-|\s+(?:state|government)[- ])(?:backed|sponsored|linked|affiliated)|-based)", re.I)
 # Before a state: it is the one saying so.
 CLAIM_VERB_AFTER = re.compile(
-    r"^[^.;]{0,40}?\b(?:attribut(?:es|ed)|accus(?:es|ed)|blam(?:es|ed)|said|says|stated|announced|assess(?:es|ed)|"
-    r"concluded|determined|named|sanctioned|indicted|charged|den(?:ies|ied)|rejected)\b", re.I)
+    r"^[^.;]{0,40}?\b(?:attribut(?:e|es|ed|ing)|accus(?:e|es|ed|ing)|blam(?:e|es|ed|ing)|said|says|say|stated|announced|"
+    r"assess(?:es|ed)?|concluded|determined|named|sanctioned|indicted|charged|den(?:y|ies|ied)|rejected|"
+    r"pinned|(?:formally |officially |publicly )?(?:linked|tied|traced|called out))\b", re.I)
 ACCORDING_TO = re.compile(r"\baccording to (?:the\s+)?$", re.I)
 
 
@@ -124,6 +126,8 @@ def is_claimant(text: str, m: M, start: int) -> bool:
     """A state or organisation that says, attributes or denies ("The United States attributed ...")."""
     if ACCORDING_TO.search(text[max(start, m.start - 20):m.start]):
         return True
+    if m.how in ("adjective", "demonym") and re.match(r"\s+[a-z]", text[m.end:m.end + 3]):
+        return False  # "Slovak security firms said": the firms speak, not Slovakia
     return bool(CLAIM_VERB_AFTER.match(text[m.end:m.end + 80])) and not ACCUSED_AFTER.match(text[m.end:m.end + 40])
 
 

@@ -28,8 +28,22 @@ MAX_UNIT = 1200
 _SENT = re.compile(r"[^.!?\n]*(?:[.!?]+[\"'”’)]*|\n|$)")
 
 
+# The four fact stages each ask for the same document's sentences in turn: keep the last answer.
+_LAST_SENTS: list[Any] = [None, None, -1, []]
+
+
 def sentence_spans(doc: Document) -> list[Span]:
     """The document's sentences (or a crude split when absent), each at most MAX_UNIT long."""
+    text = doc.text
+    last = _LAST_SENTS
+    if last[0] is doc and last[1] is text and last[2] == len(doc.sentences):
+        return list(last[3])
+    out = _sentence_spans(doc)
+    _LAST_SENTS[:] = [doc, text, len(doc.sentences), out]
+    return list(out)
+
+
+def _sentence_spans(doc: Document) -> list[Span]:
     text = doc.text
     base = list(doc.sentences) if doc.sentences else list(_split(text, 0, len(text)))
     out: list[Span] = []
@@ -324,10 +338,55 @@ def kb_get(kb: Any, id: str) -> dict | None:
         return None
 
 
+def flex_ws(pattern: str) -> str:
+    """A regex whose literal spaces also match line breaks and runs of whitespace.
+
+    Why: plain-text sources are hard-wrapped ("commitment\\nto cooperation"), and a cue
+    written with a space must still match there. Spaces inside a character class or a
+    lookbehind (which must keep a fixed width) are left alone.
+
+    >>> flex_ws("need for (?:a )?treaty")
+    'need\\\\s+for\\\\s+(?:a\\\\s+)?treaty'
+    """
+    out: list[str] = []
+    in_class = False
+    behind = 0  # depth of open lookbehind groups
+    depth = 0
+    behind_at: list[int] = []
+    i = 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            out.append(pattern[i:i + 2])
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        elif c == "(":
+            depth += 1
+            if pattern.startswith("(?<=", i) or pattern.startswith("(?<!", i):
+                behind_at.append(depth)
+                behind += 1
+        elif c == ")":
+            if behind_at and behind_at[-1] == depth:
+                behind_at.pop()
+                behind -= 1
+            depth -= 1
+        elif c == " " and not behind:
+            out.append(r"\s+")
+            i += 1
+            continue
+        out.append(c)
+        i += 1
+    return "".join(out)
+
+
 def safe_regex(pattern: str) -> re.Pattern | None:
     """Compile a KB-supplied cue; None when it is not a valid regex (KB data must not crash a stage)."""
     try:
-        return re.compile(pattern, re.I)
+        return re.compile(flex_ws(pattern), re.I)
     except re.error:
         try:
             return re.compile(re.escape(pattern), re.I)

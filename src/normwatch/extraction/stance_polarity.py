@@ -11,29 +11,38 @@ from __future__ import annotations
 
 import re
 
-from .cues import HEDGES, negated, words_before
+from .cues import HEDGES, flex_ws, negated, words_before
 
-SUPPORT_CUES = re.compile(
+SUPPORT_CUES = re.compile(flex_ws(
     r"\b(?:support(?:s|ed|ing)?|back(?:s|ed|ing)?|endors(?:e|es|ed|ing)|welcom(?:e|es|ed|ing)|"
     r"favou?r(?:s|ed|ing)?|in favou?r of|advocat(?:e|es|ed|ing)|champion(?:s|ed|ing)?|promot(?:e|es|ed|ing)|"
     r"calls? for|called for|calling for|urg(?:e|es|ed|ing)|need(?:s|ed)?|require(?:s|d)?|want(?:s|ed)?|"
     r"believes? in|believed in|agree(?:s|d)? (?:with|on|to)|(?:are|is|remain|remains) committed to|"
     r"commitment (?:to|on)|reaffirm(?:s|ed)?|uphold(?:s)?|upheld|valu(?:e|es|ed)|appreciat(?:e|es|ed)|"
     r"encourag(?:e|es|ed)|embrac(?:e|es|ed)|strengthen(?:s|ed|ing)?|implement(?:s|ed|ing)?|"
-    r"ready (?:for|to)|look(?:s|ing)? forward to|importance of|important|essential|vital|crucial|indispensable|"
+    r"ready (?:for|to)|look(?:s|ing)? forward to|importance of|important|essential|vital|crucial|critical|indispensable|"
+    r"reinforc(?:e|es|ed|ing)|(?<!with )(?<!in )respect(?:s|ed|ing)?(?: for)?|underpinned by|grounded in|anchored in|guided by|"
     r"must|should|emphasi[sz](?:e|es|ed|ing)|stress(?:es|ed)?|underlin(?:e|es|ed)|underscor(?:e|es|ed)|"
     r"recogni[sz](?:e|es|ed)|adher(?:e|es|ed) to|abid(?:e|es) by|join(?:s|ed)?|ratif(?:y|ies|ied)|accede|"
-    r"contribut(?:e|es|ed) to|could contribute|useful|helpful|welcome)\b",
+    r"contribut(?:e|es|ed) to|could contribute|useful|helpful|welcome)\b"),
     re.I,
 )
-OPPOSE_CUES = re.compile(
+OPPOSE_CUES = re.compile(flex_ws(
     r"\b(?:oppos(?:e|es|ed|ing)|opposition to|reject(?:s|ed|ing)?|against(?! (?:the|this|that) backdrop)|object(?:s|ed)? to|resist(?:s|ed)?|"
     r"say(?:s)? no to|said no to|refus(?:e|es|ed) to|criticis(?:e|es|ed)|criticiz(?:e|es|ed)|no need for|not needed|unnecessary|premature|"
     r"sceptical|skeptical|concerns? (?:about|over)|counterproductive|counter-productive|undermin(?:e|es|ed|ing)|"
     r"warn(?:s|ed)? against|prevent(?:s|ed|ing)?|avoid(?:s|ed|ing)?|curb(?:s|ed)?|stop(?:s|ped)?|halt|"
-    r"do(?:es)? not (?:need|support|want|accept)|don[’']t (?:need|support|want))\b",
+    r"do(?:es)? not (?:need|support|want|accept)|don[’']t (?:need|support|want))\b"),
     re.I,
 )
+# A clause about someone breaking a rule ("Russia's war against Ukraine violates the Charter")
+# takes no position on the rule for the speaker: when such a word is the nearest cue, no stance.
+VIOLATION = re.compile(
+    r"\b(?:violat(?:e|es|ed|ing|ions?)|breach(?:es|ed|ing)?|contrary to|disregard(?:s|ed|ing)?|flout(?:s|ed|ing)?|"
+    r"in defiance of)\b", re.I)
+# "against" is a preposition: it governs the noun phrase right after it, not a later target.
+AGAINST_REACH = 16
+
 # Predicates after the target: "X is part of the solution", "X, which is flexible enough".
 PRED_SUPPORT = re.compile(
     r"^[\s,]{0,3}(?:which |that )?(?:is|are|was|remains?|has been|have been|could|can|will|would)?\s*"
@@ -123,6 +132,8 @@ def _nearest_before(text: str, lo: int, ts: int, reach: int = MAX_BEFORE) -> tup
     opp_spans: list[tuple[int, int]] = []
     for m in OPPOSE_CUES.finditer(text, start, ts):
         opp_spans.append((m.start(), m.end()))
+        if m.group(0).lower() == "against" and ts - m.end() > AGAINST_REACH:
+            continue  # "a war against Ukraine that violates the Charter": not against the Charter
         if best is None or m.end() >= best[0]:
             best = (m.end(), "oppose", m.start())
     for m in SUPPORT_CUES.finditer(text, start, ts):
@@ -130,7 +141,10 @@ def _nearest_before(text: str, lo: int, ts: int, reach: int = MAX_BEFORE) -> tup
             continue  # "no need for" already read as oppose
         if best is None or m.end() > best[0]:
             best = (m.end(), "support", m.start())
-    if best is None:
+    for m in VIOLATION.finditer(text, start, ts):
+        if best is None or m.end() > best[0]:
+            best = (m.end(), "none", m.start())
+    if best is None or best[1] == "none":
         return None
     return best[1], best[2]
 

@@ -17,7 +17,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Any
 
-from .cues import M, kb_cache, kb_get, negated, records, safe_regex, words_before
+from .cues import M, flex_ws, kb_cache, kb_get, negated, records, safe_regex, words_before
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +65,9 @@ BUILTIN: dict[str, list[tuple[str, str | None, bool]]] = {
         (r"\bbuild(?:ing)? (?:\w+ )?capacit(?:y|ies)\b", None, False),
     ],
     "proposition:international-cooperation": [
-        (r"\b(?:international|global|multilateral|regional|cross-border|transnational) (?:cooperation|co-operation|collaboration)\b", None, False),
+        (r"\b(?:international|global|multilateral|regional|bilateral|cross-border|transnational) (?:cooperation|co-operation|collaboration)\b", None, False),
+        # "cooperation with the ROK", "collaboration with our partners": cooperation between named parties
+        (r"\b(?:cooperation|co-operation|collaboration) with (?:the |our |its |their )?(?:international )?(?:partners|allies|international community|(?-i:[A-Z][\w.-]+))", None, False),
         (r"\b(?:cooperation|co-operation|collaboration) (?:among|between|with) (?:all )?(?:states|nations|countries|governments|partners)\b", None, False),
         (r"(?<=\bneed )(?:cooperation|co-operation|collaboration)\b", None, False),
         (r"\b(?:cooperation|co-operation) (?:is|remains) (?:essential|key|crucial|vital|needed|necessary|indispensable)\b", "support", False),
@@ -167,7 +169,7 @@ def proposition_table(kb: Any) -> PropositionTable:
         if ids and pid not in ids:
             continue
         for p, pol, inv in pats:
-            topic.append((pid, re.compile(p, re.I), pol, inv, 1.0))
+            topic.append((pid, re.compile(flex_ws(p), re.I), pol, inv, 1.0))
     if not ids:
         ids = set(BUILTIN)
     table = PropositionTable(support, oppose, topic, ids)

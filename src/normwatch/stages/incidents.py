@@ -17,6 +17,7 @@ Run:  normwatch extract FILE --format jsonl   (the "incidents" list)
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -66,13 +67,27 @@ VICTIM_NOUN_AFTER = re.compile(
     r"^\s*(?:government|governmental|state|parliament|ministry|ministries|banks?|networks?|websites?|infrastructure|"
     r"power grid|grid|elections?|officials|media|agencies|companies|servers)\b(?![- ](?:sponsored|backed|linked|affiliated))",
     re.I)
+# Before a state: the state itself is the doer ("orchestrated and carried out by Iran").
+STATE_AGENT = re.compile(r"\b(?:carried out|conducted|orchestrated|perpetrated|launched|committed) by\s+(?:the\s+)?$", re.I)
+AGENT = "agent"  # category marker: the accused state named as the doer itself
 MAX_SPANS = 100  # spans and claims kept per incident
 BACK_SENTENCES = 2  # how far back "the attack" may refer
 NAMED_HOW = ("name", "alias", "abbreviation")  # an incident named outright, not inferred
 NEAR_CUE = 60
 RESPECTIVELY = re.compile(r"\brespectively\b", re.I)
-REFERS_BACK = re.compile(r"\b(?:the|this|that) (?:attacks?|incident|operation|campaign|breach|hack|intrusion)\b|\b(?:it|they)\b", re.I)
-ATTRIB_VERB = re.compile(r"\b(?:attribut\w+|blam\w+|accus\w+|behind|responsible|suspect\w*|den(?:y|ied|ies))\b", re.I)
+REFERS_BACK = re.compile(r"\b(?:the|this|that|these|those) (?:cyber-?\s?)?(?:attacks?|incidents?|operations?|campaigns?|breach(?:es)?|hacks?|intrusions?|aggression)\b|\b(?:it|they)\b", re.I)
+ATTRIB_VERB = re.compile(
+    r"\b(?:attribut\w+|blam\w+|accus\w+|behind|responsible|suspect\w*|den(?:y|ied|ies)|"
+    r"(?:carried out|conducted|orchestrated|perpetrated|launched|sponsored) by|linked to)\b", re.I)
+# "Albania was the target of a cyberattack", "the US was hit": the state before is the victim.
+VICTIM_AFTER = re.compile(
+    r"^\s+(?:(?:was|were|is|are|has been|have been|had been|became)\s+(?:\w+\s+){0,2}?(?:target|victim)s?\s+of\b|"
+    r"(?:was|were|has been|have been|had been)\s+(?:\w+\s+)?(?:attacked|hit|targeted|hacked|breached|struck))",
+    re.I)
+# "last July", "this year", "earlier this month": the incident's year is the document's own.
+RELATIVE_TIME = re.compile(
+    r"\b(?:last|this|earlier this|late last|earlier in the) (?:year|month|week|spring|summer|autumn|fall|winter|"
+    r"January|February|March|April|May|June|July|August|September|October|November|December)\b|\brecently\b", re.I)
 
 
 @dataclass
@@ -119,6 +134,8 @@ def find_incidents(doc: Document, kb: Any) -> list[Incident]:
             if m.id not in covered and not any(h.span.overlaps(Span(m.start, m.end)) for h in hits):
                 hits.append(_kb_hit(kb, m.id, Span(m.start, m.end), s))
                 covered.add(m.id)
+        if not hits:
+            hits = _keyword_hits(kb, text, s)
         if not hits and last is not None and i - last[0] <= BACK_SENTENCES \
                 and ATTRIB_VERB.search(text, s.start, s.end) and REFERS_BACK.search(text, s.start, s.end):
             # "Ukraine attributed the attack to the GRU": a claim about the incident just told
@@ -143,7 +160,44 @@ def find_incidents(doc: Document, kb: Any) -> list[Incident]:
                 inc.spans.append(h.span)
             for att in _attributions(doc, kb, h, s, s_states, s_groups, s_orgs):
                 _add(inc, att)
-    return list(out.values())
+    return _settle(kb, list(out.values()))
+
+
+def _settle(kb: Any, incs: list[Incident]) -> list[Incident]:
+    """Document-level tidying once every sentence is read.
+
+    - A vague new incident (no date, not in the KB) in a document that names exactly one KB
+      incident with the same victim (or none) is that incident told again ("attacks targeting
+      the US" in a report on the Exchange hack): its spans and claims join it.
+    - A claim whose sentence names no channel takes the channel the document gives elsewhere
+      for the same accused ("blamed China" ... "hackers affiliated with the MSS").
+    """
+    named = [i for i in incs if kb_get(kb, i.incident) is not None]
+    if len(named) == 1:
+        main = named[0]
+        keep: list[Incident] = []
+        for inc in incs:
+            if inc is not main and kb_get(kb, inc.incident) is None and not inc.date and inc.victim in (None, main.victim):
+                for sp in inc.spans:
+                    if sp not in main.spans and len(main.spans) < MAX_SPANS:
+                        main.spans.append(sp)
+                for att in inc.attributions:
+                    _add(main, att)
+                continue
+            keep.append(inc)
+        incs = keep
+    for inc in incs:
+        first: dict[str, str] = {}
+        for a in inc.attributions:
+            if a.via != "unknown":
+                first.setdefault(a.accused, a.via)
+        atts = list(inc.attributions)
+        inc.attributions = []
+        for a in atts:
+            if a.via == "unknown" and a.accused in first:
+                a = Attribution(a.accused, a.claimant, a.certainty, first[a.accused], a.evidence)
+            _add(inc, a)
+    return incs
 
 
 def _add(inc: Incident, att: Attribution) -> None:
@@ -279,6 +333,13 @@ def _cue_hits(doc: Document, kb: Any, s: Span, states: list[M], groups: list[M],
             year = min(years, key=lambda d: abs(d.start - vic.start)).iso[:4]
             hit = _match_or_new(kb, vic.id, year, typ, span, s, allow_new=typ is not None)
             return [hit] if hit else []
+        dy = doc_year(doc)
+        if dy and RELATIVE_TIME.search(text, s.start, s.end):
+            # "Last July, Albania was the target of a cyberattack": only a KB incident of that year
+            for y in (dy, dy - 1):
+                hit = _match_or_new(kb, vic.id, str(y), typ, span, s, allow_new=False)
+                if hit:
+                    return [hit]
     if not perpetrator:
         return []
     # A named perpetrator makes it an incident report even without a strict victim slot —
@@ -300,6 +361,35 @@ def _cue_hits(doc: Document, kb: Any, s: Span, states: list[M], groups: list[M],
         year = (doc.meta.published or "")[:4] or None
     hit = _match_or_new(kb, vic_id, year, typ, span, s, allow_new=True, need_year=False)
     return [hit] if hit else []
+
+
+def doc_year(doc: Document) -> int | None:
+    """The year a document was written: its date, else the latest plausible year its text names."""
+    pub = (doc.meta.published or "")[:4]
+    if pub.isdigit():
+        return int(pub)
+    m = _GA_SESSION.search(doc.text[:20_000])
+    if m:  # "the seventy-seventh session" of the General Assembly opened in 1945 + 77
+        n = _ORDINALS.get(m.group(1).lower().replace(" ", "-"))
+        if n:
+            return 1945 + n
+    # collections often date their files by name ("ALB_77_2022.txt", "2021-07-19-statement.html")
+    m = _NAME_YEAR.search(os.path.basename(doc.source or ""))
+    if m:
+        return int(m.group(1))
+    ys = [d.year for d in find_dates(doc.text[:200_000]) if 1990 <= d.year <= 2035]
+    return max(ys) if ys else None
+
+
+_TENS = {"fiftieth": 50, "sixtieth": 60, "seventieth": 70, "eightieth": 80}
+_UNITS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9}
+_ORDINALS = dict(_TENS)
+_ORDINALS.update({f"{t[:-4]}y-{u}": v + w for t, v in _TENS.items() for u, w in _UNITS.items()})
+_ORDINALS = {k.replace("fiftiy", "fifty").replace("sixtiy", "sixty").replace("seventiy", "seventy")
+             .replace("eightiy", "eighty"): v for k, v in _ORDINALS.items()}
+_GA_SESSION = re.compile(r"\b((?:fift|sixt|sevent|eight)(?:ieth|y[- ](?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)))"
+                         r" session\b", re.I)
+_NAME_YEAR = re.compile(r"(?:^|[_-])((?:19|20)\d\d)(?=[_.-]|$)")
 
 
 LEAD_CHARS = 4000  # a document this short, or this much of a longer one, tells its main incident
@@ -325,6 +415,8 @@ def _victim_slot(text: str, m: M) -> bool:
         return False
     if VICTIM_BEFORE.search(text[max(0, m.start - 60):m.start]):
         return True
+    if VICTIM_AFTER.match(text[m.end:m.end + 60]):
+        return True
     return m.how in ("adjective", "demonym", "name") and bool(VICTIM_NOUN_AFTER.match(text[m.end:m.end + 40]))
 
 
@@ -336,7 +428,8 @@ def _match_or_new(kb: Any, victim: str | None, year: str | None, typ: str | None
                   allow_new: bool = True, need_year: bool = True) -> Hit | None:
     """A KB incident with this victim and year (and type, when both say), else a new incident."""
     best = None
-    for rec in _kb_incidents(kb) if victim else []:
+    # without a year, "an attack on the US" could be any of a dozen KB incidents: match none
+    for rec in _kb_incidents(kb) if victim and year else []:
         if victim not in (rec.get("victims") or []):
             continue
         start = str(rec.get("start") or "")
@@ -344,8 +437,11 @@ def _match_or_new(kb: Any, victim: str | None, year: str | None, typ: str | None
             continue
         if typ and rec.get("type") and rec.get("type") != typ and typ != "data-theft":
             continue
+        if best is not None:
+            # two KB incidents fit "an attack on the US in 2021" and nothing tells which: neither
+            best = None
+            break
         best = rec
-        break
     if best is not None:
         return Hit(best["id"], victim, best.get("type") or typ, str(best.get("start") or "") or year, best.get("name"), span, s)
     if not allow_new or (need_year and not (year and typ)):
@@ -353,6 +449,70 @@ def _match_or_new(kb: Any, victim: str | None, year: str | None, typ: str | None
     parts = [p for p in (state_slug(kb, victim) if victim else "unknown-victim", year, typ) if p]
     vid = "incident:" + "-".join(parts)
     return Hit(vid, victim, typ, year, None, span, s)
+
+
+# A KB incident's distinctive word next to an attack noun names it: "the Microsoft Exchange
+# hacking campaign", "its attack on software company SolarWinds", "vulnerabilities in Exchange Server".
+_KW_ATTACK_AFTER = re.compile(
+    r"(?:[’']s)?\s+(?:[\w-]+\s+){0,2}?(?:hack\w*|(?:cyber-?\s?)?attacks?|breach\w*|compromises?|campaigns?|intrusions?|"
+    r"exploitation|zero-days?|vulnerabilit\w+|incident)\b", re.I)
+_KW_ATTACK_BEFORE = re.compile(
+    r"\b(?:hack\w*|(?:cyber-?\s?)?attacks?|breach\w*|compromise[sd]?|campaigns?|intrusions?|exploit\w*|vulnerabilit\w+|"
+    r"zero-days?)\s+(?:of|on|against|in|into|targeting)\s+(?:[\w-]+\s+){0,3}?$", re.I)
+
+
+def _keyword_table(kb: Any) -> tuple[re.Pattern | None, dict[str, str]]:
+    """One regex over the distinctive aliases and keywords of KB incidents, and form -> incident id.
+
+    A form shared by two incidents ("DDoS", "ransomware"), a state's name ("Estonia") or
+    another entity's name ("FireEye", "Google") names no one incident: left out.
+    """
+    cache = kb_cache(kb)
+    if "incident_keywords" in cache:
+        return cache["incident_keywords"]
+    others: dict[str, set[str]] = {n: {i} for n, i in _state_names(kb).items()}
+    try:
+        for sf in kb.surface_forms():
+            if sf.kind != "incident":
+                others.setdefault(sf.text, set()).add(sf.id)
+    except Exception:  # noqa: BLE001 - a partial KB has no forms yet
+        pass
+    owners: dict[str, set[str]] = {}
+    for rec in _kb_incidents(kb):
+        victims = set(rec.get("victims") or [])
+        for f in list(rec.get("aliases") or []) + list(rec.get("keywords") or []):
+            f = str(f).strip()
+            # another entity's name names this incident only when it is the incident's own victim company
+            if len(f) >= 4 and f[:1].isupper() and others.get(f, set()) <= victims - {i for i in victims if i.startswith("state:")}:
+                owners.setdefault(f, set()).add(rec["id"])
+    forms = {f: ids.pop() for f, ids in owners.items() if len(ids) == 1}
+    rx = None
+    if forms:
+        alt = "|".join(re.escape(f).replace(r"\ ", " ").replace(" ", r"\s+") for f in sorted(forms, key=len, reverse=True))
+        rx = re.compile(rf"(?<![\w-])(?:{alt})(?![\w-])")
+    cache["incident_keywords"] = (rx, forms)
+    return rx, forms
+
+
+def _keyword_hits(kb: Any, text: str, s: Span) -> list[Hit]:
+    rx, forms = _keyword_table(kb)
+    if rx is None:
+        return []
+    years = {d.year for d in find_dates(text, s.start, s.end)}
+    out: list[Hit] = []
+    for m in rx.finditer(text, s.start, s.end):
+        iid = forms.get(re.sub(r"\s+", " ", m.group(0)))
+        if not iid or any(h.incident == iid for h in out):
+            continue
+        if not (_KW_ATTACK_AFTER.match(text, m.end(), min(s.end, m.end() + 40))
+                or _KW_ATTACK_BEFORE.search(text[max(s.start, m.start() - 60):m.start()])):
+            continue
+        rec = kb_get(kb, iid) or {}
+        start = str(rec.get("start") or "")[:4]
+        if years and start.isdigit() and not any(abs(y - int(start)) <= 2 for y in years):
+            continue  # "the 2023 Exchange Server flaw" is not the 2021 incident
+        out.append(_kb_hit(kb, iid, Span(m.start(), m.end()), s))
+    return out
 
 
 def _kb_hit(kb: Any, iid: str, span: Span, s: Span) -> Hit:
@@ -407,7 +567,9 @@ def _attributions(doc: Document, kb: Any, h: Hit, s: Span, states: list[M], grou
         if m.id == h.victim or m in claim_ms:
             continue
         if is_accused(text, m):
-            accused.append((m.id, None))
+            # "carried out by the Islamic Republic of Iran": the state itself is named as the doer
+            agent = STATE_AGENT.search(text[max(s.start, m.start - 40):m.start])
+            accused.append((m.id, AGENT if agent else None))
     cert = certainty(sent)
     if not accused and cert == "denied":
         # "Russia denied any role in ...": the one denying is the one accused
@@ -418,6 +580,8 @@ def _attributions(doc: Document, kb: Any, h: Hit, s: Span, states: list[M], grou
     if not accused:
         return []
     speaker = _statement_speaker(doc, s)
+    if not speaker and not claimants and doc.meta.speaker:
+        speaker = doc.meta.speaker  # a speech's own voice makes the claim
     who_all: list[str | None] = [speaker] if speaker else (claimants or [None])
     out: list[Attribution] = []
     seen: set[tuple[str, str | None]] = set()
@@ -430,10 +594,15 @@ def _attributions(doc: Document, kb: Any, h: Hit, s: Span, states: list[M], grou
                 who = acc  # the accused denies it
             elif cert == "official" and who is None:
                 c = "alleged"  # no government is named as making it
+            elif cert == "alleged" and who and who == doc.meta.speaker and who.startswith("state:"):
+                c = "official"  # a government's own speech or statement is a formal attribution
             if (acc, who) in seen:
                 continue
             seen.add((acc, who))
-            out.append(Attribution(acc, who, c, channel(sent, cat), s))
+            via = channel(sent, None if cat == AGENT else cat)
+            if cat == AGENT and via in ("state-sponsored-proxy", "unknown"):
+                via = "state-organ"
+            out.append(Attribution(acc, who, c, via, s))
     return out
 
 

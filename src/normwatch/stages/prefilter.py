@@ -1,10 +1,14 @@
 """Fast keyword prefilter: does a page talk about cyber policy or security at all?
 
 It runs before cleaning on every page of a crawl (a month of Common Crawl News
-is millions of pages), so it is one compiled bytes regex over the raw content,
-lowercased — no parsing, no decoding. Markup and scripts are scanned too;
-a page is kept when it has at least `MIN_HITS` distinct-position hits, so a
-lone "cyber" in a menu of a sports page does not let it through.
+is millions of pages), so it only counts literal keywords in the lowercased raw
+bytes with `bytes.count` (a C-speed memory scan per keyword; measured faster here
+than one alternation regex or a pyahocorasick automaton, since most pages are
+irrelevant and must be scanned whole). No parsing, no decoding. Markup and scripts
+are scanned too; a page is kept when it has at least `MIN_HITS` hits, so a lone
+"cyber" in a menu of a sports page does not let it through. Keywords are chosen so
+that ordinary diplomatic prose does not hit them ("exploitation of resources",
+"climate vulnerability" are why "exploit" and "vulnerability" are not keywords).
 
 >>> is_relevant("Ransomware gang hits hospital; the DDoS attack lasted hours.")
 True
@@ -14,47 +18,20 @@ False
 
 from __future__ import annotations
 
-import re
 
 __all__ = ["is_relevant", "relevance_hits", "KEYWORDS", "MIN_HITS"]
 
-# Stems and phrases, lowercase. "cyber" covers cyberspace, cybersecurity, cyber-attack, cybercrime.
+# Literal stems and phrases, lowercase. "cyber" covers cyberspace, cybersecurity, cyber-attack, cybercrime.
 KEYWORDS: tuple[bytes, ...] = (
-    rb"cyber",
-    rb"hack(?:er|ers|ing|ed|s)?\b",
-    rb"hacktivis",
-    rb"malware",
-    rb"ransomware",
-    rb"spyware",
-    rb"botnet",
-    rb"ddos",
-    rb"denial[- ]of[- ]service",
-    rb"phishing",
-    rb"zero[- ]day",
-    rb"data breach",
-    rb"information security",
-    rb"infosec",
-    rb"ict security",
-    rb"security of (?:and in the use of )?(?:icts|information and communication)",
-    rb"\bicts?\b(?= (?:environment|security|incident|infrastructure))",
-    rb"computer (?:crime|intrusion|network|security|virus|fraud)",
-    rb"responsible state behavio",
-    rb"norms of responsible",
-    rb"budapest convention",
-    rb"convention on cybercrime",
-    rb"paris call",
-    rb"tallinn manual",
-    rb"\bapt ?\d{1,3}\b",
-    rb"state[- ]sponsored (?:hack|attack|actor|group|espionage)",
-    rb"espionage",
-    rb"stuxnet|notpetya|wannacry|solarwinds",
-    rb"vulnerabilit(?:y|ies)",
-    rb"exploit(?:s|ed)?\b",
-    rb"\bcve-\d{4}",
-    rb"piratage|logiciels? malveillants?",  # French and other-language pages mostly say "cyber" too
+    b"cyber", b"hacker", b"hacking", b"hacked", b"hacktivis", b"malware", b"ransomware", b"spyware",
+    b"botnet", b"ddos", b"denial of service", b"denial-of-service", b"phishing", b"zero-day", b"data breach",
+    b"information security", b"infosec", b"ict security", b"security of ict", b"security in the use of ict",
+    b"computer crime", b"computer network", b"computer virus", b"computer intrusion",
+    b"responsible state behavio", b"norms of responsible", b"budapest convention", b"convention on cybercrime",
+    b"paris call", b"tallinn manual", b"state-sponsored hack", b"espionage", b"stuxnet", b"notpetya",
+    b"wannacry", b"solarwinds", b"cve-",
+    b"piratage", b"logiciel malveillant", b"logiciels malveillants",  # most other-language pages say "cyber" too
 )
-
-_PATTERN = re.compile(b"|".join(b"(?:" + k + b")" for k in KEYWORDS))
 # Two hits: one "cyber" in a site menu is not enough, two mentions in a page about it are common.
 MIN_HITS = 2
 # Beyond this many bytes a page has shown what it is about; scanning on only costs time.
@@ -68,12 +45,13 @@ def _as_bytes(content: str | bytes) -> bytes:
 
 
 def relevance_hits(content: str | bytes, limit: int | None = None) -> int:
-    """Number of keyword hits in `content` (stops counting at `limit` when given)."""
+    """Number of keyword hits in `content` (stops counting once `limit` is reached, when given)."""
+    data = _as_bytes(content)
     n = 0
-    for _ in _PATTERN.finditer(_as_bytes(content)):
-        n += 1
+    for kw in KEYWORDS:
+        n += data.count(kw)
         if limit is not None and n >= limit:
-            break
+            return n
     return n
 
 
