@@ -38,6 +38,37 @@ def _actor_row(a) -> dict[str, Any]:
             "affiliation": a["affiliation"], "spans": json.loads(a["spans"])}
 
 
+def facts_from_rows(text: str, rows) -> dict[str, Any]:
+    """The fact lists of the extraction contract from stored rows; `rows(table)` gives one document's rows."""
+    incidents = rows(s.incidents)
+    attrs = rows(s.attributions)
+    actor_rows = rows(s.actors)
+    return {
+        "actors": [_actor_row(a) for a in actor_rows if a["kind"] == "person"],
+        "speaking_entities": [_actor_row(a) for a in actor_rows if a["kind"] != "person"],
+        "statements": [{"speaker": r["speaker"], "affiliation": r["affiliation"], "direct": bool(r["direct"]),
+                        "span": [r["start"], r["end"]], "text": text[r["start"]:r["end"]]}
+                       for r in rows(s.statements)],
+        "stances": [{"actor": r["actor"], "affiliation": r["affiliation"], "target": r["target"],
+                     "polarity": r["polarity"], "confidence": r["confidence"],
+                     "evidence": [r["start"], r["end"]]} for r in rows(s.stances)],
+        "instrument_mentions": [{"instrument": r["instrument"], "span": [r["start"], r["end"]]}
+                                for r in rows(s.instrument_mentions)],
+        "subscriptions": [{"actor": r["actor"], "instrument": r["instrument"], "action": r["action"],
+                           "date": r["date"], "evidence": [r["start"], r["end"]]} for r in rows(s.subscriptions)],
+        "incidents": [{"incident": i["incident"], "victim": i["victim"], "type": i["type"], "date": i["date"],
+                       "spans": json.loads(i["spans"]),
+                       "attributions": [{"accused": a["accused"], "claimant": a["claimant"],
+                                         "certainty": a["certainty"], "via": a["via"],
+                                         "evidence": [a["start"], a["end"]]}
+                                        for a in attrs if a["incident_row"] == i["id"]]}
+                      for i in incidents],
+        "events": [{"event": e["event"], "name": e["name"], "place": e["place"], "start": e["start_date"],
+                    "end": e["end_date"], "participants": json.loads(e["participants"]),
+                    "outcome": e["outcome"], "span": [e["start"], e["end"]]} for e in rows(s.events)],
+    }
+
+
 def _spans_json(spans: Iterable) -> str:
     return json.dumps([sp.as_list() for sp in spans])
 
@@ -242,33 +273,7 @@ class Store:
             def rows(t):
                 return [dict(r) for r in conn.execute(select(t).where(t.c.doc_id == doc_id).order_by(t.c.id)).mappings()]
 
-            incidents = rows(s.incidents)
-            attrs = rows(s.attributions)
-            actor_rows = rows(s.actors)
-            return {
-                "doc": {k: d[k] for k in ("id", "source", "title", "publisher", "author", "published", "language",
-                                          "url", "speaker", "near_duplicate_of", "text")},
-                "actors": [_actor_row(a) for a in actor_rows if a["kind"] == "person"],
-                "speaking_entities": [_actor_row(a) for a in actor_rows if a["kind"] != "person"],
-                "statements": [{"speaker": r["speaker"], "affiliation": r["affiliation"], "direct": bool(r["direct"]),
-                                "span": [r["start"], r["end"]], "text": d["text"][r["start"]:r["end"]]}
-                               for r in rows(s.statements)],
-                "stances": [{"actor": r["actor"], "affiliation": r["affiliation"], "target": r["target"],
-                             "polarity": r["polarity"], "confidence": r["confidence"],
-                             "evidence": [r["start"], r["end"]]} for r in rows(s.stances)],
-                "instrument_mentions": [{"instrument": r["instrument"], "span": [r["start"], r["end"]]}
-                                        for r in rows(s.instrument_mentions)],
-                "subscriptions": [{"actor": r["actor"], "instrument": r["instrument"], "action": r["action"],
-                                   "date": r["date"], "evidence": [r["start"], r["end"]]}
-                                  for r in rows(s.subscriptions)],
-                "incidents": [{"incident": i["incident"], "victim": i["victim"], "type": i["type"], "date": i["date"],
-                               "spans": json.loads(i["spans"]),
-                               "attributions": [{"accused": a["accused"], "claimant": a["claimant"],
-                                                 "certainty": a["certainty"], "via": a["via"],
-                                                 "evidence": [a["start"], a["end"]]}
-                                                for a in attrs if a["incident_row"] == i["id"]]}
-                              for i in incidents],
-                "events": [{"event": e["event"], "name": e["name"], "place": e["place"], "start": e["start_date"],
-                            "end": e["end_date"], "participants": json.loads(e["participants"]),
-                            "outcome": e["outcome"], "span": [e["start"], e["end"]]} for e in rows(s.events)],
-            }
+            out = {"doc": {k: d[k] for k in ("id", "source", "title", "publisher", "author", "published",
+                                             "language", "url", "speaker", "near_duplicate_of", "text")}}
+            out.update(facts_from_rows(d["text"], rows))
+            return out

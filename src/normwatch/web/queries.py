@@ -26,6 +26,7 @@ from sqlalchemy import text as sqltext
 from sqlalchemy.engine import Connection, Engine
 
 from ..store import schema as s
+from ..store.db import facts_from_rows
 
 MAX_LIMIT = 500
 DEFAULT_LIMIT = 50
@@ -364,35 +365,15 @@ class Queries:
                 return self._prepared[t.name].all(conn, doc_id=doc_id)
 
             text = d["text"]
-            incidents = rows(s.incidents)
-            attrs = rows(s.attributions)
+            facts = facts_from_rows(text, rows)
+            # the pages show speaking states and organisations with the people
+            facts["actors"] = facts["actors"] + facts.pop("speaking_entities")
+            for st in facts["stances"]:
+                st["text"] = text[st["evidence"][0]:st["evidence"][1]]
             mentions = self._prepared["mentions"].all(conn, doc_id=doc_id)
             return {
                 "doc": {**{k: d[k] for k in DOC_FIELDS}, "text": text},
-                "actors": [{"id": a["actor"], "kind": a["kind"], "name": a["name"], "role": a["role"],
-                            "affiliation": a["affiliation"], "spans": json.loads(a["spans"])} for a in rows(s.actors)],
-                "statements": [{"speaker": r["speaker"], "affiliation": r["affiliation"], "direct": bool(r["direct"]),
-                                "span": [r["start"], r["end"]], "text": text[r["start"]:r["end"]]}
-                               for r in rows(s.statements)],
-                "stances": [{"actor": r["actor"], "affiliation": r["affiliation"], "target": r["target"],
-                             "polarity": r["polarity"], "confidence": r["confidence"],
-                             "evidence": [r["start"], r["end"]], "text": text[r["start"]:r["end"]]}
-                            for r in rows(s.stances)],
-                "instrument_mentions": [{"instrument": r["instrument"], "span": [r["start"], r["end"]]}
-                                        for r in rows(s.instrument_mentions)],
-                "subscriptions": [{"actor": r["actor"], "instrument": r["instrument"], "action": r["action"],
-                                   "date": r["date"], "evidence": [r["start"], r["end"]]}
-                                  for r in rows(s.subscriptions)],
-                "incidents": [{"incident": i["incident"], "victim": i["victim"], "type": i["type"],
-                               "date": i["date"], "spans": json.loads(i["spans"]),
-                               "attributions": [{"accused": a["accused"], "claimant": a["claimant"],
-                                                 "certainty": a["certainty"], "via": a["via"],
-                                                 "evidence": [a["start"], a["end"]]}
-                                                for a in attrs if a["incident_row"] == i["id"]]}
-                              for i in incidents],
-                "events": [{"event": e["event"], "name": e["name"], "place": e["place"], "start": e["start_date"],
-                            "end": e["end_date"], "participants": json.loads(e["participants"]),
-                            "outcome": e["outcome"], "span": [e["start"], e["end"]]} for e in rows(s.events)],
+                **facts,
                 "mentions": [{"id": m["label"], "span": [m["start"], m["end"]], "how": m["how"]} for m in mentions],
             }
 
