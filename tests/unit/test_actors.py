@@ -161,3 +161,33 @@ def test_organisation_with_abbreviation_speaks():
 
 def test_owned_not_titled():
     assert people("The President's Intelligence Priorities Framework said little.") == {}
+
+
+def test_hard_wrapped_name_after_another_persons_name_and_a_capital_first_name():
+    # "Canberra" is a capital in the test KB: as a first name cut by a line break it is no state.
+    text = ("Deputy National Security Advisor for Cyber and Emerging Technology Anne\n"
+            "Neuberger and Under Secretary of State for Political Affairs Canberra\n"
+            "Nuland briefed ambassadors of 35 governments yesterday on ransomware.")
+    doc = doc_for(text)
+    roles = {a.id: a.role for a in doc.actors}
+    assert roles.get("person:canberra-nuland") == "Under Secretary of State for Political Affairs"
+    assert roles.get("person:anne-neuberger", "").startswith("Deputy National Security Advisor")
+
+
+def test_issuing_a_statement_makes_an_organisation_speak():
+    doc = doc_for("The United Nations also published a formal statement today calling out Moscow.")
+    assert "org:un" in {a.id for a in doc.actors}
+
+
+def test_unaffiliated_official_serves_the_one_state_of_the_text():
+    text = ("U.S. Secretary of State Christopher Painter met officials. "
+            "Under Secretary for Political Affairs Victoria Nuland said the talks went well.")
+    aff = {a.id: a.affiliation for a in doc_for(text).actors}
+    assert aff.get("person:victoria-nuland") == "state:USA"
+
+
+def test_official_affiliation_is_not_guessed_between_two_states():
+    text = ("Estonia's Foreign Minister Keit Pentus-Rosimannus met Australian Foreign Minister Julie Bishop. "
+            "Under Secretary for Political Affairs Victoria Nuland said the talks went well.")
+    aff = {a.id: a.affiliation for a in doc_for(text).actors}
+    assert aff.get("person:victoria-nuland") is None

@@ -184,3 +184,154 @@ def test_two_kb_incidents_fitting_victim_and_year_match_neither():
     ])
     assert _match_or_new(kb, "state:USA", "2021", None, Span(0, 1), Span(0, 1), allow_new=False) is None
     assert _match_or_new(kb, "state:USA", "2021", "ransomware", Span(0, 1), Span(0, 1)).incident == "incident:b-2021"
+
+
+# --- issue 4: precision on unseen documents ----------------------------------------------------
+
+def _kb_campaigns() -> FakeKB:
+    return FakeKB([
+        {"id": "incident:campaign-2017", "name": "Campaign", "type": "influence", "start": "2017-03",
+         "victims": ["state:LTU", "state:LVA", "state:POL", "state:DEU"], "aliases": ["Wordsmith campaign"]},
+        {"id": "incident:exchange-2021", "name": "Exchange hack", "victims": ["state:USA"], "type": "espionage",
+         "start": "2021-01-06", "aliases": ["Exchange Server hack"]},
+        {"id": "incident:spree-2017", "name": "Spree", "victims": ["state:RUS", "state:GBR"], "type": "ransomware",
+         "start": "2017-05"},
+        {"id": "threat-actor:unc9", "name": "UNC9", "state": "state:BLR", "category": "state-organ"},
+        {"id": "org:acme", "name": "Acme Security", "kind": "company"},
+        {"id": "org:nsa", "name": "NSA", "kind": "government-agency", "state": "state:USA"},
+        {"id": "org:mss", "name": "MSS", "kind": "government-agency", "state": "state:CHN"},
+        {"id": "org:eu", "name": "European Union", "kind": "igo"},
+        {"id": "state:USA", "name": "United States"}, {"id": "state:CHN", "name": "China"},
+        {"id": "state:SVK", "name": "Slovakia"}, {"id": "state:IRN", "name": "Iran"},
+    ])
+
+
+EXCH = ("Exchange Server hack", "incident:exchange-2021")
+WORD = ("Wordsmith campaign", "incident:campaign-2017")
+
+
+def test_vague_new_incident_is_not_emitted():
+    # a victim but no time, or no victim at all: an id like `incident:slovakia` or
+    # `incident:unknown-victim` would never match another source's and says nothing new
+    text = "Russian cyberspies targeted the Slovak government for months."
+    doc = doc_of(text)
+    add_mentions(doc, [("Russian", "state:RUS"), ("Slovak", "state:SVK")], how="adjective")
+    assert find_incidents(doc, _kb_campaigns()) == []
+    doc = doc_of("Statement by the NSA on continued counter-ransomware efforts.")
+    add_mentions(doc, [("NSA", "org:nsa")])
+    assert find_incidents(doc, _kb_campaigns()) == []
+
+
+def test_vague_claim_joins_the_documents_one_kb_incident():
+    text = ("The United States accused China of the Exchange Server hack. "
+            "Officials said Chinese state-sponsored actors used it in attacks targeting US networks.")
+    _, incs = run(text, [("US", "state:USA"), EXCH], kb=_kb_campaigns(), adjectives=[("Chinese", "state:CHN")])
+    assert [i.incident for i in incs] == ["incident:exchange-2021"]
+
+
+def test_kb_campaign_against_many_states_has_no_one_victim():
+    text = "The EU formally blamed Russia for the Wordsmith campaign."
+    _, incs = run(text, [("EU", "org:eu"), WORD], kb=_kb_campaigns())
+    assert [(i.incident, i.victim) for i in incs] == [("incident:campaign-2017", None)]
+
+
+def test_inferred_kb_incident_whose_state_is_the_attacker_is_dropped():
+    from normwatch.model import Mention, Span
+
+    text = "Active since 2017, the campaign consists of Russian hackers breaking into news websites."
+    doc = doc_of(text)
+    add_mentions(doc, [("Russian", "state:RUS")], how="adjective")
+    i = text.index("Russian")
+    doc.mentions.append(Mention("incident:spree-2017", "incident", Span(i, i + 7), "victim-year"))
+    assert find_incidents(doc, _kb_campaigns()) == []
+
+
+def test_group_state_the_text_never_names_does_not_join_the_accused():
+    text = ("EU formally blames Russia for the Wordsmith campaign. "
+            "Researchers attributed the Wordsmith campaign to a group it codenamed UNC9.")
+    _, incs = run(text, [("EU", "org:eu"), ("UNC9", "threat-actor:unc9"), WORD], kb=_kb_campaigns())
+    assert {a.accused for i in incs for a in i.attributions} == {"state:RUS"}
+
+
+def test_a_states_government_as_doer_is_a_state_organ():
+    text = "The EU said in a statement that the Russian government is behind the Wordsmith campaign."
+    doc = doc_of(text)
+    add_mentions(doc, [("Russian", "state:RUS")], how="adjective")
+    add_mentions(doc, [("EU", "org:eu"), WORD])
+    incs = find_incidents(doc, _kb_campaigns())
+    assert {(a.accused, a.certainty, a.via) for i in incs for a in i.attributions} == {
+        ("state:RUS", "official", "state-organ")}
+
+
+def test_government_subject_keeps_official_and_a_company_is_alleged():
+    text = "The Biden administration attributes the Exchange Server hack to actors affiliated with China's MSS."
+    _, incs = run(text, [("MSS", "org:mss"), EXCH], kb=_kb_campaigns())
+    assert {(a.accused, a.certainty, a.via) for i in incs for a in i.attributions} == {
+        ("state:CHN", "official", "state-organ")}
+    text = "Acme Security formally attributed the Exchange Server hack to China."
+    _, incs = run(text, [("Acme Security", "org:acme"), EXCH], kb=_kb_campaigns())
+    assert {(a.accused, a.claimant, a.certainty) for i in incs for a in i.attributions} == {
+        ("state:CHN", "org:acme", "alleged")}
+
+
+def test_another_states_agency_is_not_the_accused_channel():
+    text = ("The NSA issued a joint advisory on the Exchange Server hack by Chinese state-sponsored cyber actors.")
+    _, incs = run(text, [("NSA", "org:nsa"), EXCH], kb=_kb_campaigns(), adjectives=[("Chinese", "state:CHN")])
+    assert {(a.accused, a.claimant, a.certainty, a.via) for i in incs for a in i.attributions} == {
+        ("state:CHN", "state:USA", "official", "state-sponsored-proxy")}
+
+
+def test_bare_by_is_not_the_doers_slot():
+    from normwatch.extraction.attrib_cues import is_accused
+    from normwatch.extraction.cues import M
+
+    for text, name in (("an exploit first discovered by the United States", "United States"),
+                       ("networks used by the Ukrainian cabinet", "Ukrainian"),
+                       ("the comments, made by Chinese spokesman Zhao", "Chinese")):
+        i = text.index(name)
+        how = "name" if name[0] == "U" and name.endswith("States") else "adjective"
+        assert not is_accused(text, M("state:X", "state", i, i + len(name), how)), text
+    text = "the attack was carried out by Iran"
+    assert is_accused(text, M("state:IRN", "state", text.index("Iran"), len(text), "name"))
+
+
+def test_graded_assessment_is_official():
+    from normwatch.extraction.attrib_cues import certainty
+
+    assert certainty("The NCSC assessed that it was highly likely that the group was responsible.") == "official"
+    assert certainty("The group was likely responsible.") == "suspected"
+
+
+def test_state_named_beside_a_perpetrator_is_no_victim_of_a_new_incident():
+    text = "A threat actor believed to be Iran targets private-sector entities for espionage in 2019, Acme said."
+    doc = doc_of(text)
+    add_mentions(doc, [("Iran", "state:IRN"), ("Acme Security", "org:acme")])
+    assert find_incidents(doc, _kb_campaigns()) == []
+
+
+def test_kb_keyword_beside_campaign_needs_a_cyber_sentence():
+    kb = FakeKB([{"id": "incident:vaccine-2020", "name": "Vaccine research hacking", "victims": ["state:GBR"],
+                  "type": "espionage", "start": "2020-04", "aliases": ["vaccine research hack"],
+                  "keywords": ["COVID-19"]}])
+    assert run("In February my country launched a vaccination campaign against COVID-19.", kb=kb)[1] == []
+    _, incs = run("Hackers ran a cyber campaign against COVID-19 researchers.", kb=kb)
+    assert [i.incident for i in incs] == ["incident:vaccine-2020"]
+
+
+def test_spying_words_give_the_espionage_type():
+    from normwatch.model import Span
+    from normwatch.stages.incidents import _sentence_type
+
+    for text in ("Hackers spied on the ministry.", "The group used spyware against diplomats.",
+                 "The operation aimed at stealing sensitive information from the ministry."):
+        assert _sentence_type(text, Span(0, len(text))) == "espionage", text
+
+
+def test_a_company_naming_the_incident_is_not_its_claimant():
+    kb = FakeKB([{"id": "incident:sw-2020", "name": "SW hack", "victims": ["state:USA", "org:sw"], "type": "supply-chain",
+                  "start": "2020-03", "keywords": ["Sunwind"]},
+                 {"id": "org:sw", "name": "Sunwind", "kind": "company"}])
+    text = "The Sunwind breach has since been formally attributed to Russia."
+    _, incs = run(text, [("Sunwind", "org:sw")], kb=kb)
+    assert [i.incident for i in incs] == ["incident:sw-2020"]
+    assert {a.claimant for i in incs for a in i.attributions} == {None}

@@ -23,7 +23,8 @@ from normwatch.stages.statements import find_statements
 
 from .test_mentions import KB
 
-WORDS = ["Estonia's", "Foreign", "Minister", "Keit", "Pentus-Rosimannus", "said", ",", "adding", "\"", "\u201c",
+WORDS = ["published", "statement", "known", "and", "its", "Member", "States", "A", "spokesman", "*",
+         "Estonia's", "Foreign", "Minister", "Keit", "Pentus-Rosimannus", "said", ",", "adding", "\"", "\u201c",
          "\u201d", "Dr.", "Chen", "Xu", "S.", "Nye", "U.S.", "the", "Ambassador", "of", "China", "to", "Netherlands",
          "he", "she", "we", "our", "cyber", "norms", "2013", "2015", "GGE", "report", "updated", "draft", "pro-Russian",
          "Moscow", "denied", "According", "to", "emphasized", "that", ".", "?", "\n", "\n\n", "Budapest", "Convention",
@@ -94,6 +95,16 @@ def test_adversarial_runs_are_linear():
     for chunk in ("Aa ", "A. ", ", ", "\" ", "the ", "U.S. ", "x" * 50 + " ", ". . ", "Mr. "):
         text = chunk * (100_000 // len(chunk))
         _timed(text, 15.0)
+
+
+def test_block_quote_and_coordination_runs_stay_fast():
+    """Many introductions, coordinated subjects and participle modifiers in a row."""
+    for chunk in ("Microsoft said in a statement:\n\nWe urge all states to act now.\n\n",
+                  "Microsoft and Harvard and ", "A top spokesman known for " + "x " * 40,
+                  "* Being \u201cthe world's largest source.\u201d\n", "word, "):
+        text = chunk * (200_000 // len(chunk)) + " said this week."
+        doc = _timed(text, 15.0)
+        doc.check_spans()
 
 
 def test_unbalanced_quotes_everywhere():

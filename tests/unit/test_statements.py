@@ -162,3 +162,98 @@ def test_quote_with_unknown_speaker_is_not_given_to_someone_else():
             "\"The attackers used four flaws to get in,\" a joint release stated.")
     _, got = run(text)
     assert got == []
+
+
+def test_coordinated_subject_attributes_the_quote_to_the_first_conjunct():
+    text = ('"The attack on mail servers is another serious example of a malicious act in cyberspace," '
+            'Microsoft and its partners added in a separate statement issued today.')
+    _, got = run(text)
+    assert [(g[0], g[1]) for g in got] == [("org:microsoft", True)]
+
+
+def test_source_named_last_and_said_without_that():
+    text = ("A Russian espionage group has targeted the Estonian government for months, "
+            "security firm Microsoft said this week.\n\n"
+            "Microsoft and Harvard said Russian hackers orchestrated several phishing campaigns in July.\n\n"
+            "Microsoft said I think is very important to emphasize.")
+    _, got = run(text)
+    assert got == [
+        ("org:microsoft", False, "A Russian espionage group has targeted the Estonian government for months"),
+        ("org:microsoft", False, "Russian hackers orchestrated several phishing campaigns in July"),
+    ]
+
+
+def test_block_quote_without_quote_marks_after_a_published_statement():
+    text = ("In response, the United Nations also published a formal statement today calling out Moscow.\n"
+            "These activities are contrary to the norms of responsible State behaviour and undermine our institutions.\n\n"
+            "The United Nations will revert to this issue in upcoming meetings.\n\n"
+            "The Russian ministry, which responded to accusations from the US before, has not yet replied to it.")
+    _, got = run(text)
+    assert [(g[0], g[1]) for g in got] == [("org:un", True), ("org:un", True)]
+    assert got[0][2].startswith("These activities") and got[1][2].startswith("The United Nations will revert")
+
+
+def test_list_introduced_by_a_colon_is_not_a_quote():
+    text = ("In approaching the recommendations, Estonia should consider the following:\n\n"
+            "Stay the course: the partnership is new. Continued attention will provide benefits.")
+    _, got = run(text)
+    assert got == []
+
+
+def test_first_person_sentence_needs_a_norms_topic_or_a_position():
+    text = ("We see the Internet as a wonderful tool for educating girls.\n"
+            "We are striving towards a better application of international law in the digital space.")
+    _, got = run(text, speaker="state:EST")
+    assert [g[2] for g in got] == [
+        "We are striving towards a better application of international law in the digital space."]
+
+
+def test_headline_is_not_reported_speech():
+    text = ("China accuses US of launching cyberattacks, denies mail server hack\n\n"
+            "China rejected accusations that Beijing was behind the recent hacking campaign against mail servers.")
+    _, got = run(text)
+    assert [g[2][:13] for g in got] == ["rejected accu"]
+
+
+def test_indefinite_role_before_the_name_is_the_person_named_later():
+    text = ("A top Chinese spokesman known for making provocative remarks on Tuesday rejected accusations that "
+            "Beijing was behind the hacking campaign.\n\n"
+            "The comments were made by Chinese foreign ministry spokesman Zhao Lijian in a press conference.")
+    doc, got = run(text)
+    assert got and got[0][0] == "person:zhao-lijian" and not got[0][1]
+    assert got[0][2].startswith("Beijing was behind")
+
+
+def test_quote_in_a_list_item_takes_the_speaker_of_the_introduction():
+    text = ("Chinese foreign ministry spokesman Zhao Lijian said the claims were baseless.\n\n"
+            "In addition to the denial, Zhao accused the US of:\n\n"
+            "* Being \u201cthe world\u2019s largest source of cyber attacks.\u201d\n"
+            "* Maintaining thousands of servers outside of China.")
+    _, got = run(text)
+    assert ("person:zhao-lijian", True, "the world\u2019s largest source of cyber attacks.") in got
+
+
+def test_official_attribution_quote_is_a_statement():
+    text = ('The United States attributes "with a high degree of confidence that malicious cyber actors '
+            'affiliated with the ministry conducted espionage operations."')
+    _, got = run(text)
+    assert [(g[0], g[1]) for g in got] == [("state:USA", True)]
+
+
+def test_object_of_an_accusation_is_not_the_speaker():
+    text = ('In May, the United States accused Russia of launching a weapon, assessing it had '
+            '\u201ccharacteristics resembling previously deployed payloads\u201d in 2019.')
+    _, got = run(text)
+    assert all(g[0] != "state:RUS" for g in got)
+
+
+def test_comma_is_not_coordination_of_speakers():
+    text = ("With regard to the blockade imposed by the United States, Australia believes that it should be "
+            "lifted in the light of the great harm it has done.")
+    _, got = run(text)
+    assert all(g[0] != "state:USA" for g in got)
+
+
+def test_cybercrime_counts_as_a_norms_topic_for_first_person_sentences():
+    _, got = run("Our fight is against misinformation and cybercrime online.", speaker="state:AUS")
+    assert [g[0] for g in got] == ["state:AUS"]

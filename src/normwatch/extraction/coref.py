@@ -20,6 +20,12 @@ from .quotes import Quote, inside
 PRONOUNS = {"he": "m", "she": "f", "him": "m", "his": "m"}
 _PRONOUN = re.compile(r"\b(?:[Hh]e|[Ss]he)\b")
 _ROLE_NOUN = re.compile(r"\b[Tt]he\s+((?:[A-Za-z-]+\s+){0,2}?([A-Za-z-]+))\b")
+# An indefinite role phrase that opens a story before the name is given (cataphora):
+# "A top China spokesman ... rejected ..." -- the person named later with that role.
+_INDEF_ROLE = re.compile(
+    r"\b[Aa]n?\s+((?:[A-Za-z-]+\s+){0,3}?(" + "|".join(sorted(ROLE_HEADS, key=len, reverse=True)) + r"))\b",
+    re.I,
+)
 # How far back (characters) a pronoun or role noun may reach for its person.
 WINDOW = 1500
 
@@ -76,6 +82,7 @@ def resolve(text: str, people: list[Person], quotes: list[Quote], blocked: list[
         if inside(quotes, m.start()) is not None:
             continue
         refs.append((m.start(), m.end(), "pronoun:" + PRONOUNS[m.group().lower()], None))
+    refs.extend(_cataphora(text, people, taken))
     refs.sort(key=lambda r: r[0])
     # Walk in text order so "most recent" means most recent mention before the reference.
     mentions: list[tuple[int, Person]] = sorted((s[0], p) for p in people for s in p.spans)
@@ -87,7 +94,7 @@ def resolve(text: str, people: list[Person], quotes: list[Quote], blocked: list[
             _touch(recent, mentions[mi][1])
             last_pos[mentions[mi][1].id] = mentions[mi][0]
             mi += 1
-        if how == "surname":
+        if how in ("surname", "cataphora"):
             chosen = target
         elif how.startswith("role:"):
             head = how[5:]
@@ -106,6 +113,27 @@ def resolve(text: str, people: list[Person], quotes: list[Quote], blocked: list[
         last_pos[chosen.id] = start
     for p in people:
         p.spans = sorted(set(p.spans))
+
+
+def _cataphora(text: str, people: list[Person], taken: list[tuple[int, int]]
+               ) -> list[tuple[int, int, str, Person | None]]:
+    """Indefinite role phrases resolved forward to the first person introduced after them
+    with that role, when nobody with that role was named before."""
+    out: list[tuple[int, int, str, Person | None]] = []
+    firsts = sorted((min(p.spans)[0], p) for p in people if p.spans and p.role)
+    for m in _INDEF_ROLE.finditer(text):
+        head = m.group(2).lower()
+        if not m.group(0)[0] in "Aa" or m.group(0)[1:2].isupper():
+            continue  # re.I is for the role noun; the article itself is "a"/"an"/"A"/"An"
+        # only the role noun itself must be free: "A top China spokesman" contains a state mention
+        if head not in ROLE_HEADS or _overlaps(taken, m.start(2), m.end(2)):
+            continue
+        if any(pos < m.start() and head in p.role.lower() for pos, p in firsts):
+            continue
+        nxt = next((p for pos, p in firsts if m.end() <= pos <= m.end() + WINDOW and head in p.role.lower()), None)
+        if nxt is not None:
+            out.append((m.start(), m.end(), "cataphora", nxt))
+    return out
 
 
 def _touch(recent: list[Person], p: Person) -> None:

@@ -235,6 +235,9 @@ def role_before(text: str, lo: int, start: int, mention_at) -> tuple[str | None,
         if t.text == "." and k > 0 and toks[k - 1].text.lower() + "." in HONORIFICS:
             k -= 1
             continue
+        if w in CONNECTORS and role_toks and k >= 2 and _name_token(text, toks[k - 1]) == "name" \
+                and _name_token(text, toks[k - 2]) == "name":
+            break  # "Anne Neuberger and Under Secretary ... Victoria Nuland": another person's name
         if is_role_word(w) or (w in CONNECTORS and role_toks):
             role_toks.append(t)
             phrase_start = t.start

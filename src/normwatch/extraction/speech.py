@@ -20,6 +20,9 @@ SPEECH_VERBS = (
     "recognise", "reiterate", "report", "say", "believe", "predict", "caution", "contend", "agree",
     "disagree", "summarize", "summarise", "describe", "accuse", "blame", "condemn", "welcome",
     "express", "indicate", "proclaim", "vow", "pledge", "promise",
+    # an official attribution or assessment is a statement too: "the administration attributes
+    # \"with a high degree of confidence ...\"", "the NCSC assessed that ..."
+    "attribute", "assess",
 )
 # Verbs of decision or official action that make a state or organisation an actor.
 DECISION_VERBS = (
@@ -76,4 +79,12 @@ AFTER_SUBJECT = re.compile(
 SPEECH_AFTER_SUBJECT = re.compile(
     rf"\s{{1,3}}(?:(?:has|have|had|also|then|later|again|previously|repeatedly|publicly|officially|"
     rf"strongly|firmly|on\s+\w+|will|would|did|does|not|n't)\s+){{0,3}}(?:{SPEECH_ALT})\b"
+)
+# Issuing a written statement is speaking too: "the European Council also published a formal
+# statement today", "the ministry issued a joint declaration".
+STATEMENT_NOUN = r"(?:statement|declaration|communiqu[eé]|press\s+release|readout|joint\s+release)"
+ISSUED_AFTER_SUBJECT = re.compile(
+    r"\s{1,3}(?:(?:has|have|had|also|then|later|again|publicly|officially|jointly|on\s+\w+)\s+){0,3}"
+    r"(?:published|issued|released|put\s+out|adopted|made\s+public)\s+(?:a|an|its|the|their)\s+"
+    rf"(?:[\w-]+\s+){{0,3}}?{STATEMENT_NOUN}s?\b"
 )

@@ -22,7 +22,7 @@ from ..extraction.people import (
     speaks,
 )
 from ..extraction.quotes import find_quotes
-from ..extraction.speech import SPEECH_AFTER_SUBJECT
+from ..extraction.speech import ISSUED_AFTER_SUBJECT, SPEECH_AFTER_SUBJECT
 from ..extraction.kbcache import current_kb
 from ..model import Actor, Document, Mention, Span, slugify
 from ..pipeline import stage
@@ -32,6 +32,12 @@ MAX_SENTENCE = 2000
 TWO_CAPS = re.compile(r"[A-Z][\w'\u2019-]*\.?\s[A-Z]")
 PARENTHESIS = re.compile(r"\s{0,2}\([^()\n]{1,30}\)")
 ACCORDING = re.compile(r"\baccording\s+to\s+(?:the\s+)?$", re.I)
+# A coordinated subject before the verb: "the EU and its Member States added", "ESET and
+# IstroSec said" -- the first conjunct speaks too.
+COORDINATED = re.compile(
+    r"\s+and\s+(?:(?:its|their|the|other)\s+)?(?:[A-Z][\w'\u2019.&-]*|member|allies|partners)"
+    r"(?:\s+(?:[A-Z][\w'\u2019.&-]*|[Ss]tates|allies|partners|of)){0,4}"
+)
 # Mention kinds that can give a person's affiliation, or speak as actors themselves.
 AFFILIATING = ("state", "org")
 NOT_SUBJECT_HOW = ("adjective", "demonym", "pro-adjective", "anti-adjective")
@@ -150,8 +156,36 @@ def find_actors(doc: Document, kb: Any) -> list[Actor]:
             rec = kb.get(p.id) or {}
             aff = rec.get("affiliation")
         out.append(Actor(p.id, "person", p.name, p.role, aff, [Span(s, e) for s, e in p.spans]))
+    _shared_government(out)
     out.extend(_speaking_entities(doc, kb, ms, {a.id for a in out}))
     return out
+
+
+# Titles of government office: an official with one of these but no named state, in a text
+# whose other officials all serve one state, serves that state too.
+GOVERNMENT_TITLE = re.compile(
+    r"\b(?:secretary|under[- ]secretary|minister|ambassador|advis[eo]r|spokes(?:person|man|woman)|"
+    r"envoy|coordinator|deputy|president|chancellor|commissioner)\b",
+    re.I,
+)
+
+
+def _shared_government(actors: list[Actor]) -> None:
+    """Give unaffiliated officials the one state all affiliated people of the text serve.
+
+    A government's press release names its own officials without their country ("Under
+    Secretary of State for Political Affairs Victoria Nuland"); with people of two states in
+    the text the state is not guessed.
+    """
+    states = {a.affiliation for a in actors if a.affiliation}
+    if len(states) != 1:
+        return
+    state = next(iter(states))
+    if not state.startswith("state:"):
+        return
+    for a in actors:
+        if a.affiliation is None and a.role and GOVERNMENT_TITLE.search(a.role):
+            a.affiliation = state
 
 
 def _known_surname(people: dict[str, Person], words: list[str]) -> Person | None:
@@ -204,7 +238,13 @@ def _speaking_entities(doc: Document, kb: Any, ms: list[Mention], have: set[str]
         paren = PARENTHESIS.match(text, after, min(len(text), after + 40))
         if paren:
             after = paren.end()  # "the UK National Cyber Security Centre (NCSC) also said"
+        for _ in range(2):
+            coord = COORDINATED.match(text, after, min(len(text), after + 60))
+            if coord is None or SPEECH_AFTER_SUBJECT.match(text, after, min(len(text), after + 80)):
+                break
+            after = coord.end()
         if SPEECH_AFTER_SUBJECT.match(text, after, min(len(text), after + 80)) \
+                or ISSUED_AFTER_SUBJECT.match(text, after, min(len(text), after + 100)) \
                 or ACCORDING.search(text, max(0, m.span.start - 20), m.span.start):
             if text[m.span.end : m.span.end + 2] in ("'s", "\u2019s"):
                 continue

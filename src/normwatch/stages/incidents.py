@@ -1,6 +1,7 @@
 """Stage 7, incidents and attribution: which cyber incidents a document speaks of, and who is blamed.
 
-Incidents come from three readings of a sentence:
+Incidents come from three readings of a sentence (a new incident, not in the KB, is kept only
+when the text gives its victim, its kind and its time; see `_settle`):
   1. a KB incident named by the mentions stage (alias, "Russia v. Estonia", ...);
   2. the "X v. Y" notation (X accused, Y victim) with the sentence's years, paired in order
      when the sentence says "respectively" — matched to a KB incident by victim and year;
@@ -48,7 +49,9 @@ TYPE_CUES: list[tuple[str, re.Pattern]] = [
     ("supply-chain", re.compile(r"\bsupply[- ]chain (?:attack|compromise|hack)", re.I)),
     ("defacement", re.compile(r"\bdefac(?:ed|ement|ing)\b", re.I)),
     ("data-theft", re.compile(r"\b(?:data (?:breach|theft|leak)|breach(?:ed)?|stole|stolen|exfiltrat\w+)\b", re.I)),
-    ("espionage", re.compile(r"\b(?:espionage|spying|cyber-?spying)\b", re.I)),
+    ("espionage", re.compile(r"\b(?:espionage|spying|cyber-?spying|spied|spyware|surveil\w+|intelligence[- ]gathering|"
+                             r"(?:collect|gather)(?:ed|ing)? intelligence|steal(?:ing)? (?:\w+ )?(?:information|secrets|intelligence))\b",
+                             re.I)),
     ("sabotage", re.compile(r"\b(?:sabotage|blackout|power outage)\b", re.I)),
     ("influence", re.compile(r"\b(?:hack[- ]and[- ]leak|disinformation campaign|influence operation)\b", re.I)),
 ]
@@ -84,6 +87,16 @@ VICTIM_AFTER = re.compile(
     r"^\s+(?:(?:was|were|is|are|has been|have been|had been|became)\s+(?:\w+\s+){0,2}?(?:target|victim)s?\s+of\b|"
     r"(?:was|were|has been|have been|had been)\s+(?:\w+\s+)?(?:attacked|hit|targeted|hacked|breached|struck))",
     re.I)
+INCIDENT_NOUN_AFTER = re.compile(r"[’']?s?\s+(?:[\w-]+\s+)?(?:hack|breach|attack|compromise|incident|intrusion|campaign|"
+                                 r"backdoor|supply[- ]chain attack)s?\b", re.I)
+# "the Russian government is behind": the state's own body is the doer (a state organ), unlike
+# "government-backed hackers" (a proxy).
+STATE_BODY = re.compile(r"\s+(?:government|military|armed forces|regime|authorities|leadership|intelligence services?)\b"
+                        r"(?![- ](?:backed|sponsored|linked|affiliated))", re.I)
+# "The Biden administration attributes ...", "the government formally attributed ...": a government
+# speaks even when the mentions stage names no state for it.
+GOV_SUBJECT = re.compile(r"\b(?:administration|government|White House|State Department|Department of|ministry|"
+                         r"authorities|officials)\b", re.I)
 # "last July", "this year", "earlier this month": the incident's year is the document's own.
 RELATIVE_TIME = re.compile(
     r"\b(?:last|this|earlier this|late last|earlier in the) (?:year|month|week|spring|summer|autumn|fall|winter|"
@@ -102,6 +115,7 @@ class Hit:
     span: Span
     sentence: Span
     accused: list[tuple[str, str | None]] = field(default_factory=list)  # (state id, group category)
+    weak: bool = False  # the victim is only a state named nearby, not one the text marks as hit
 
 
 @stage_after(("segment", "mentions"), "incidents.v1", requires=("sentences", "mentions"), assigns=("incidents",))
@@ -121,7 +135,10 @@ def find_incidents(doc: Document, kb: Any) -> list[Incident]:
     orgs = [m for m in named if m.kind == "org"]
     groups = [m for m in ms if m.kind == "threat-actor"]
     kb_incs = [m for m in ms if m.kind == "incident"]
+    doc_states = frozenset(m.id for m in states)
+    doc_accused = frozenset(m.id for m in states if is_accused(text, m))
     out: dict[str, Incident] = {}
+    weak: set[str] = set()
     span_sets: dict[str, set[Span]] = {}
     last: tuple[int, Hit] | None = None  # the latest sentence with exactly one incident
     for i, s in enumerate(sents):
@@ -131,6 +148,8 @@ def find_incidents(doc: Document, kb: Any) -> list[Incident]:
         for m in within(kb_incs, s.start, s.end):
             if m.how not in NAMED_HOW and not ATTACK.search(text, max(s.start, m.start - NEAR_CUE), min(s.end, m.end + NEAR_CUE)):
                 continue  # an inferred mention (victim + year) needs an attack word beside it
+            if m.how not in NAMED_HOW and _doer_inside(text, s_states, m):
+                continue  # "Russian hackers ... in 2017" names the attacker, not a victim of a 2017 incident
             if m.id not in covered and not any(h.span.overlaps(Span(m.start, m.end)) for h in hits):
                 hits.append(_kb_hit(kb, m.id, Span(m.start, m.end), s))
                 covered.add(m.id)
@@ -141,7 +160,7 @@ def find_incidents(doc: Document, kb: Any) -> list[Incident]:
             # "Ukraine attributed the attack to the GRU": a claim about the incident just told
             h = last[1]
             h2 = Hit(h.incident, h.victim, h.type, h.date, h.name, h.span, s)
-            for att in _attributions(doc, kb, h2, s, s_states, s_groups, s_orgs):
+            for att in _attributions(doc, kb, h2, s, s_states, s_groups, s_orgs, doc_states, doc_accused):
                 _add(out[h.incident], att)
             continue
         if not hits:
@@ -153,17 +172,21 @@ def find_incidents(doc: Document, kb: Any) -> list[Incident]:
             inc = out.get(h.incident)
             if inc is None:
                 inc = out[h.incident] = Incident(h.incident, h.victim, h.type, [], [], h.date, h.name)
+                if h.weak:
+                    weak.add(h.incident)
+            elif not h.weak:
+                weak.discard(h.incident)
             # a set beside the list: one incident can be named thousands of times in a long text
             seen = span_sets.setdefault(h.incident, set())
             if h.span not in seen and len(inc.spans) < MAX_SPANS:
                 seen.add(h.span)
                 inc.spans.append(h.span)
-            for att in _attributions(doc, kb, h, s, s_states, s_groups, s_orgs):
+            for att in _attributions(doc, kb, h, s, s_states, s_groups, s_orgs, doc_states, doc_accused):
                 _add(inc, att)
-    return _settle(kb, list(out.values()))
+    return _settle(kb, list(out.values()), weak)
 
 
-def _settle(kb: Any, incs: list[Incident]) -> list[Incident]:
+def _settle(kb: Any, incs: list[Incident], weak: set[str] = frozenset()) -> list[Incident]:
     """Document-level tidying once every sentence is read.
 
     - A vague new incident (no date, not in the KB) in a document that names exactly one KB
@@ -186,6 +209,11 @@ def _settle(kb: Any, incs: list[Incident]) -> list[Incident]:
                 continue
             keep.append(inc)
         incs = keep
+    # A new incident is worth stating only when the text gives its victim, its kind and its time:
+    # anything vaguer ("Chinese hackers targeted ...", "counter-ransomware efforts") gets an id
+    # no other source would give it, and says less than the claims already kept above.
+    incs = [i for i in incs if kb_get(kb, i.incident) is not None
+            or (i.victim and i.type and i.date and i.incident not in weak)]
     for inc in incs:
         first: dict[str, str] = {}
         for a in inc.attributions:
@@ -347,6 +375,7 @@ def _cue_hits(doc: Document, kb: Any, s: Span, states: list[M], groups: list[M],
     # news report): in a long analysis every passing "Chinese hackers" would become one.
     if not _in_lead(doc, s):
         return []
+    in_slot = bool(victims)
     if not victims:
         victims = [m for m in states if m.id not in accused and not _is_origin(text, m)]
     vic_id = victims[0].id if victims else None
@@ -359,7 +388,11 @@ def _cue_hits(doc: Document, kb: Any, s: Span, states: list[M], groups: list[M],
         # one unnamed incident per document: what a description of one operation tells
         typ = None
         year = (doc.meta.published or "")[:4] or None
+    # a state merely named beside the perpetrator ("believed to be Iran that targets ...") may be
+    # anything: it can pick a KB incident, but a new incident needs a victim the text marks as one
     hit = _match_or_new(kb, vic_id, year, typ, span, s, allow_new=True, need_year=False)
+    if hit and not in_slot:
+        hit.weak = True
     return [hit] if hit else []
 
 
@@ -403,6 +436,11 @@ def _lead_end(doc: Document) -> int:
     """Where the lead ends: the first three body paragraphs, or LEAD_CHARS at most."""
     paras = [p for p in doc.paragraphs if p.end - p.start > 120][:3]
     return min(LEAD_CHARS, paras[-1].end) if paras else LEAD_CHARS // 2
+
+
+def _doer_inside(text: str, states: list[M], m: M) -> bool:
+    """An inferred incident mention whose state (at its start) stands in the slot of the accused."""
+    return any(m.start <= st.start < m.end and is_accused(text, st) for st in states)
 
 
 def _is_origin(text: str, m: M) -> bool:
@@ -451,6 +489,14 @@ def _match_or_new(kb: Any, victim: str | None, year: str | None, typ: str | None
     return Hit(vid, victim, typ, year, None, span, s)
 
 
+# A cyber word in the sentence: a KB keyword ("Kyiv", "COVID-19") beside "attacks" or "campaign"
+# names the incident only in a sentence about cyber operations.
+CYBER = re.compile(r"\b(?:cyber\w*|hack\w*|malware|ransomware|wiper|DDoS|denial[- ]of[- ]service|breach\w*|intrusions?|"
+                   r"espionage|(?:spear-?)?phishing|exploit\w*|vulnerabilit\w+|zero-days?|spyware|backdoors?|leak\w*|"
+                   r"servers?|networks?|computers?|data)\b", re.I)
+# Attack nouns that name nothing cyber on their own: a keyword beside them needs a cyber sentence.
+_VAGUE_NOUN = re.compile(r"\b(?:campaigns?|incident)\b|\b(?:missile|rocket|drone|air|artillery|military|terrorist|armed)\s+"
+                         r"(?:\w+\s+)?(?:attacks?|strikes?)\b", re.I)
 # A KB incident's distinctive word next to an attack noun names it: "the Microsoft Exchange
 # hacking campaign", "its attack on software company SolarWinds", "vulnerabilities in Exchange Server".
 _KW_ATTACK_AFTER = re.compile(
@@ -478,8 +524,10 @@ def _keyword_table(kb: Any) -> tuple[re.Pattern | None, dict[str, str]]:
     except Exception:  # noqa: BLE001 - a partial KB has no forms yet
         pass
     owners: dict[str, set[str]] = {}
+    aliases: set[str] = set()
     for rec in _kb_incidents(kb):
         victims = set(rec.get("victims") or [])
+        aliases.update(str(f).strip() for f in rec.get("aliases") or [])
         for f in list(rec.get("aliases") or []) + list(rec.get("keywords") or []):
             f = str(f).strip()
             # another entity's name names this incident only when it is the incident's own victim company
@@ -491,6 +539,7 @@ def _keyword_table(kb: Any) -> tuple[re.Pattern | None, dict[str, str]]:
         alt = "|".join(re.escape(f).replace(r"\ ", " ").replace(" ", r"\s+") for f in sorted(forms, key=len, reverse=True))
         rx = re.compile(rf"(?<![\w-])(?:{alt})(?![\w-])")
     cache["incident_keywords"] = (rx, forms)
+    cache["incident_keyword_only"] = {f for f in forms if f not in aliases}
     return rx, forms
 
 
@@ -504,9 +553,15 @@ def _keyword_hits(kb: Any, text: str, s: Span) -> list[Hit]:
         iid = forms.get(re.sub(r"\s+", " ", m.group(0)))
         if not iid or any(h.incident == iid for h in out):
             continue
-        if not (_KW_ATTACK_AFTER.match(text, m.end(), min(s.end, m.end() + 40))
-                or _KW_ATTACK_BEFORE.search(text[max(s.start, m.start() - 60):m.start()])):
+        after = _KW_ATTACK_AFTER.match(text, m.end(), min(s.end, m.end() + 40))
+        before = _KW_ATTACK_BEFORE.search(text[max(s.start, m.start() - 60):m.start()])
+        if not (after or before):
             continue
+        cue = (after or before).group(0)
+        if m.group(0) in kb_cache(kb).get("incident_keyword_only", ()) and _VAGUE_NOUN.search(cue) \
+                and not CYBER.search(text, s.start, s.end):
+            continue  # "a vaccination campaign against COVID-19", "missile attacks on Kyiv": not that incident
+
         rec = kb_get(kb, iid) or {}
         start = str(rec.get("start") or "")[:4]
         if years and start.isdigit() and not any(abs(y - int(start)) <= 2 for y in years):
@@ -515,10 +570,15 @@ def _keyword_hits(kb: Any, text: str, s: Span) -> list[Hit]:
     return out
 
 
+MAX_VICTIM_STATES = 3  # a KB incident against more states than this is a campaign with no one victim
+
+
 def _kb_hit(kb: Any, iid: str, span: Span, s: Span) -> Hit:
     rec = kb_get(kb, iid) or {}
     victims = rec.get("victims") or [None]
-    return Hit(iid, victims[0], rec.get("type"), str(rec.get("start") or "") or None, rec.get("name"), span, s)
+    # naming the first of four victim states would be a guess; the contract says null, not guessed
+    victim = victims[0] if sum(1 for v in victims if str(v).startswith("state:")) <= MAX_VICTIM_STATES else None
+    return Hit(iid, victim, rec.get("type"), str(rec.get("start") or "") or None, rec.get("name"), span, s)
 
 
 # --- attribution -------------------------------------------------------------------------------
@@ -530,6 +590,33 @@ def _statement_speaker(doc: Document, s: Span) -> str | None:
     return None
 
 
+def _without_other_organs(kb: Any, text: str, s: Span, orgs: list[M], accused: str) -> str:
+    """The sentence with other states' agencies blanked: "the NSA issued an advisory on Chinese
+    hackers" names a US organ as the claimant, not China's channel."""
+    sent = text[s.start:s.end]
+    for m in orgs:
+        st = _org_state(kb, m.id)
+        if st and st != accused and s.start <= m.start and m.end <= s.end:
+            a, b = m.start - s.start, m.end - s.start
+            sent = sent[:a] + " " * (b - a) + sent[b:]
+    return sent
+
+
+def _verb_pos(text: str, s: Span) -> int:
+    """Where the sentence's verb of attribution starts (its end when it has none)."""
+    m = ATTRIB_VERB.search(text, s.start, s.end)
+    return m.start() if m else s.end
+
+
+def _governmental(kb: Any, who: str) -> bool:
+    """A state, a government agency or an intergovernmental body: who can attribute formally."""
+    if who.startswith("state:"):
+        return True
+    rec = kb_get(kb, who) or {}
+    return rec.get("kind") in ("government-agency", "igo", "un-body") or (
+        rec.get("state") is not None and rec.get("kind") != "company")
+
+
 def _org_state(kb: Any, org_id: str) -> str | None:
     """The state a government agency belongs to (org:gru -> state:RUS), else None."""
     rec = kb_get(kb, org_id) or {}
@@ -537,11 +624,16 @@ def _org_state(kb: Any, org_id: str) -> str | None:
 
 
 def _attributions(doc: Document, kb: Any, h: Hit, s: Span, states: list[M], groups: list[M],
-                  orgs: list[M] = ()) -> list[Attribution]:
+                  orgs: list[M] = (), doc_states: frozenset[str] | None = None,
+                  doc_accused: frozenset[str] = frozenset()) -> list[Attribution]:
     text = doc.text
     sent = text[s.start:s.end]
     accused: list[tuple[str, str | None]] = list(h.accused)
-    claim_ms = [m for m in list(states) + list(orgs) if is_claimant(text, m, s.start)]
+    victim_orgs = {v for v in (kb_get(kb, h.incident) or {}).get("victims") or [] if str(v).startswith("org:")}
+    # "the SolarWinds breach that has since been attributed to ...": the company names the incident, it is
+    # not the one attributing it
+    claim_ms = [m for m in list(states) + list(orgs) if is_claimant(text, m, s.start)
+                and not (m.kind == "org" and (m.id in victim_orgs or INCIDENT_NOUN_AFTER.match(text, m.end)))]
     # "Ukraine, the United States and the United Kingdom attributed ...": every one of them claims it
     both = sorted(list(states) + list(orgs), key=lambda m: m.start)
     for c in list(claim_ms):
@@ -557,6 +649,10 @@ def _attributions(doc: Document, kb: Any, h: Hit, s: Span, states: list[M], grou
             claimants.append(cid)
     for g in groups:
         st, cat = group_state(kb, g.id)
+        if st and doc_states is not None and st not in doc_states and doc_accused - {st}:
+            # the KB ties the group to a state the text never names, while the text blames another:
+            # the text's own claim stands (a group's KB link can postdate or differ from the report)
+            continue
         if st:
             accused.append((st, cat))
     for m in orgs:
@@ -568,7 +664,7 @@ def _attributions(doc: Document, kb: Any, h: Hit, s: Span, states: list[M], grou
             continue
         if is_accused(text, m):
             # "carried out by the Islamic Republic of Iran": the state itself is named as the doer
-            agent = STATE_AGENT.search(text[max(s.start, m.start - 40):m.start])
+            agent = STATE_AGENT.search(text[max(s.start, m.start - 40):m.start]) or STATE_BODY.match(text, m.end)
             accused.append((m.id, AGENT if agent else None))
     cert = certainty(sent)
     if not accused and cert == "denied":
@@ -592,14 +688,16 @@ def _attributions(doc: Document, kb: Any, h: Hit, s: Span, states: list[M], grou
             c = cert
             if cert == "denied":
                 who = acc  # the accused denies it
-            elif cert == "official" and who is None:
+            elif cert == "official" and who is None and not GOV_SUBJECT.search(text, s.start, _verb_pos(text, s)):
                 c = "alleged"  # no government is named as making it
+            elif cert == "official" and who and not _governmental(kb, who):
+                c = "alleged"  # a company's or researcher's attribution is not a government's formal one
             elif cert == "alleged" and who and who == doc.meta.speaker and who.startswith("state:"):
                 c = "official"  # a government's own speech or statement is a formal attribution
             if (acc, who) in seen:
                 continue
             seen.add((acc, who))
-            via = channel(sent, None if cat == AGENT else cat)
+            via = channel(_without_other_organs(kb, text, s, orgs, acc), None if cat == AGENT else cat)
             if cat == AGENT and via in ("state-sponsored-proxy", "unknown"):
                 via = "state-organ"
             out.append(Attribution(acc, who, c, via, s))

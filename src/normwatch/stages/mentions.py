@@ -37,7 +37,9 @@ POLITICAL = re.compile(
 )
 # A capital after one of these is a place ("a conference in The Hague"), not a metonym.
 LOCATIVE_BEFORE = re.compile(r"\b(?:in|at|from|to|near|into|visit\w*|outside|across|around|via|of|based)\s+$", re.I)
-NAME_CONTINUES = re.compile(r" [A-Z][a-z]")
+# A capital followed by another capitalised word is part of a longer name ("Budapest
+# Convention", "Victoria\nNuland" in hard-wrapped text): one space or one line break.
+NAME_CONTINUES = re.compile(r"(?: |\r?\n)[A-Z][a-z]")
 PREFIX = re.compile(r"\b(pro|anti)-$", re.I)
 # Sentence-sized context windows for the rules, capped so a 1 MB line stays cheap.
 MAX_CONTEXT = 2000
@@ -94,8 +96,46 @@ def find_mentions(doc: Document, kb: Any) -> list[Mention]:
         if m is not None:
             out.append(m)
     out.extend(_described(doc, kb, sentences, out))
+    out.extend(_administrations(text, kb))
     out.sort(key=lambda m: (m.span.start, -m.span.end))
     return _dedupe(out)
+
+
+_admin_cache: "weakref.WeakKeyDictionary[Any, re.Pattern | None]" = weakref.WeakKeyDictionary()
+# Heads of government whose surname names their government: "the Biden administration".
+HEAD_ROLE = re.compile(r"^(?:President|Prime Minister|Chancellor)\b")
+
+
+def _administration_rx(kb: Any) -> tuple[re.Pattern, dict[str, str]] | None:
+    """One pattern over the KB's heads of government: "<Surname>[-<Name>] administration"."""
+    with _rules_lock:
+        if kb in _admin_cache:
+            return _admin_cache[kb]
+        states: dict[str, str] = {}
+        records = kb.records("person") if kb is not None and hasattr(kb, "records") else []
+        for r in records:
+            aff = r.get("affiliation") or ""
+            if aff.startswith("state:") and HEAD_ROLE.match(r.get("role") or "") and r.get("name"):
+                states.setdefault(r["name"].split()[-1], aff)
+        found = None
+        if states:
+            alt = "|".join(re.escape(k) for k in sorted(states, key=len, reverse=True))
+            found = (re.compile(rf"\b({alt})(?:[-\u2013][A-Z][a-z]+)?\s+[Aa]dministration\b"), states)
+        _admin_cache[kb] = found
+        return found
+
+
+def _administrations(text: str, kb: Any) -> list[Mention]:
+    """"The Biden administration" speaks for its state, as "Washington" or "the White House" do."""
+    try:
+        compiled = _administration_rx(kb)
+    except TypeError:  # a KB object that cannot be weakly referenced: no cache, no rule
+        return []
+    if compiled is None:
+        return []
+    rx, states = compiled
+    return [Mention(states[m.group(1)], "state", Span(m.start(), m.end()), "administration")
+            for m in rx.finditer(text)]
 
 
 def _sentence_of(sentences: list[Span], starts: list[int], pos: int) -> Span:

@@ -23,7 +23,7 @@ import re
 from bisect import bisect_right
 
 from ..extraction.quotes import Quote, find_quotes
-from ..extraction.speech import SPEECH_RE
+from ..extraction.speech import ISSUED_AFTER_SUBJECT, SPEECH_RE, STATEMENT_NOUN
 from ..model import Actor, Document, Span, Statement
 from ..pipeline import stage
 from ..settings import Settings
@@ -35,7 +35,8 @@ NP_VERBS = (
     r"call(?:ed|s)? (?:for|on)|urg(?:ed|es|e)|reiterat(?:ed|es|e)|reaffirm(?:ed|s)?|propos(?:ed|es|e)|"
     r"warn(?:ed|s)? (?:of|against|about)|express(?:ed|es)|advocat(?:ed|es|e)|welcom(?:ed|es|e)|"
     r"reject(?:ed|s)?|den(?:ied|ies|y)|condemn(?:ed|s)?|accus(?:ed|es|e)|blam(?:ed|es|e)|defend(?:ed|s)?|"
-    r"insist(?:ed|s)? on|pledg(?:ed|es|e)|vow(?:ed|s)?"
+    r"insist(?:ed|s)? on|pledg(?:ed|es|e)|vow(?:ed|s)?|encourag(?:ed|es|e)|recommend(?:ed|s)?|invit(?:ed|es|e)|"
+    r"appeal(?:ed|s)? (?:to|for)|press(?:ed|es)? for|push(?:ed|es)? for"
 )
 # Verbs that report speech with a clause ("said that ...", "recalled that ...").
 THAT_VERBS = (
@@ -50,7 +51,32 @@ THAT_VERBS = (
 _AUX = r"(?:(?:has|have|had|also|then|later|again|further|repeatedly|publicly|strongly|firmly|on\s+\w+|last\s+\w+)\s+){0,3}"
 NP_AFTER = re.compile(rf"\s{{1,3}}{_AUX}((?:{NP_VERBS})\b)")
 THAT_AFTER = re.compile(rf"\s{{1,3}}{_AUX}((?:{THAT_VERBS}))(?:\s+[\w,]+){{0,6}}?\s+(that)\s+(?=\S)")
-SAID_CLAUSE = re.compile(rf"\s{{1,3}}{_AUX}(sa(?:id|ys))\s+(?=(?:the|it|its|this|they|there|he|she|we|his|her|their|a|an)\s)")
+# "said" + a clause without "that": it opens with a determiner or pronoun, or a capitalised
+# word that is not a time expression ("said SVR hackers orchestrated ...", not "said Monday").
+SAID_CLAUSE = re.compile(
+    rf"\s{{1,3}}{_AUX}(sa(?:id|ys))\s+(?=(?:the|it|its|this|they|there|he|she|we|his|her|their|a|an)\s"
+    r"|(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|"
+    r"July|August|September|October|November|December|In|On|At|Last|This|Earlier|Later|I)\b)[A-Z][\w&-]*\s+[a-z])"
+)
+# A coordinated subject ("ESET and IstroSec said", "the EU and its Member States added").
+COORDINATED = re.compile(
+    r"\s+and\s+(?:(?:its|their|the|other)\s+)?(?:[A-Z][\w'\u2019.&-]*|member|allies|partners)"
+    r"(?:\s+(?:[A-Z][\w'\u2019.&-]*|[Ss]tates|allies|partners|of)){0,4}"
+)
+# A participle modifier between the speaker and the verb: "A top spokesman known for making
+# provocative remarks on Tuesday rejected ...", "the minister, speaking in Brussels, said".
+REDUCED_RELATIVE = re.compile(
+    r"\s+(?:known|speaking|based|best\s+known|famous|notorious|writing|appearing|responding)\b"
+    rf"[^,.;:\"\u201c\n]{{0,80}}?(?=\s+(?:{NP_VERBS}|{THAT_VERBS})\b)"
+)
+# The source named last, after the reported clause: "<clause>, security firm X said this week."
+SOURCE_LAST = re.compile(
+    rf"\s{{1,3}}{_AUX}(?:sa(?:id|ys)|added|told\s[\w ]{{1,30}}?|reported|wrote|warned|claimed|confirmed|"
+    r"announced|stated)(?:\s+(?:on|in|at|this|last|a|an|the|earlier|late|early|[A-Z]?[a-z]+day|week|month|"
+    r"year|statement|report|interview|release|blog|post|today|yesterday)){0,5}\s*$"
+)
+# A short descriptor between the clause's comma and the source ("Slovak security firms").
+SOURCE_LAST_GAP = 60
 ACCORDING_CUE = re.compile(r"\b[Aa]ccording\s+to\b")
 # First-person markers for speeches given by `meta.speaker`.
 FIRST_PERSON = re.compile(r"\b(?:we|our|ours|us|I|my|me|my delegation|my country|my government)\b", re.I)
@@ -58,7 +84,7 @@ FIRST_PERSON = re.compile(r"\b(?:we|our|ours|us|I|my|me|my delegation|my country
 CYBER = re.compile(
     r"\b(?:cyber\w*|ICTs?|information and communications? technolog\w*|information security|internet|"
     r"GGE|OEWG|Budapest Convention|hack\w*|ransomware|malware|malicious (?:ICT|cyber|use)\w*|"
-    r"information space|information sphere|online)\b",
+    r"information space|information sphere|online|digital (?:space|sphere|domain|realm|environment))\b",
     re.I,
 )
 # Words that make a sentence a position rather than a description.
@@ -69,12 +95,33 @@ POSITION = re.compile(
     r"stand(?:s)? (?:ready|firm|with)|determined|resolved|can and must|have to|has to)\b",
     re.I,
 )
+# What the norms debate is about: a first-person sentence on the cyber domain without a
+# position word is a statement only when it touches one of these ("we are striving towards a
+# better application of international law in the digital space"), not when the speaker
+# describes its own e-government ("95 per cent of our services are online").
+NORM_TOPIC = re.compile(
+    r"\b(?:international law|norms?|rules?|(?:cyber-?)?secur\w*|(?:cyber-?)?attack\w*|(?:cyber-?)?threat\w*|"
+    r"incident\w*|cooperat\w+|governance|responsib\w+|convention|treaty|treaties|stability|stable|peace\w*|"
+    r"(?:cyber-?)?crime\w*|criminal\w*|sovereign\w*|capacity|resilien\w+|protect\w*|defen[cs]\w*|malicious|"
+    r"framework|appl(?:y|ies|ied|ication)|human rights|freedom\w*|privacy|accountab\w+|disinformation|"
+    r"misinformation|interference|conflict|war\w*|terroris\w+|espionage)\b",
+    re.I,
+)
 # Instruments every speech cites whatever its subject: not a sign of the cyber topic alone.
 GENERAL_INSTRUMENTS = frozenset({"instrument:un-charter"})
 # A shorter quoted phrase is a term or a scare quote, even near a speech verb.
 DIRECT_SPAN_MIN_WORDS = 4
 # How far (characters) an actor reference may sit from its speech verb: "X, the long role, said".
 VERB_GAP_BEFORE = 170
+# A reference right after one of these is an object ("accused Russia of ...", "an attack on
+# Estonia"), not the subject of a later speech verb. ("of", "by", "from" are left out: "a
+# statement from the White House says", "a spokesman of the ministry said".)
+OBJECT_BEFORE = re.compile(
+    r"\b(?:accus\w*|blam\w*|condemn\w*|urg\w*|attribut\w*|sanction\w*|against|on|to|with)\s+(?:the\s+)?$",
+    re.I,
+)
+# Speech verbs whose following noun phrase is their object, never an inverted subject.
+OBJECT_VERB = re.compile(r"(?:attribut|assess|accus|blam|condemn|welcom|describ|ask|tell|told)", re.I)
 VERB_GAP_AFTER = 12
 
 
@@ -126,6 +173,18 @@ def find_statements(doc: Document) -> list[Statement]:
     out = _direct(doc, quotes, paragraphs, sentences, refs)
     quoted = [(q.open, (q.close + 1) if q.close is not None else q.end) for q in quotes]
     reported = _reported(doc, sentences, refs, quoted)
+    head = _headline(text, paragraphs)
+    if head is not None:
+        # A headline compresses a sentence of the body ("China accuses US of ..."): the body's
+        # sentence is the statement, the headline would count it twice.
+        reported = [r for r in reported if not head[0] <= r.span.start < head[1]]
+    block = _block_quotes(doc, paragraphs, sentences, refs)
+    if block:
+        # The block's own sentences are direct speech: drop reported readings inside them.
+        bspans = sorted((b.span.start, b.span.end) for b in block)
+        out = [o for o in out if not _in_spans(bspans, o.span.start)]
+        reported = [r for r in reported if not _in_spans(bspans, r.span.start)]
+        out.extend(block)
     if doc.meta and doc.meta.speaker:
         first = _first_person(doc, sentences, quoted)
         # The speaker's own "Indonesia recognizes that ..." is first-person speech in the third
@@ -145,6 +204,20 @@ def find_statements(doc: Document) -> list[Statement]:
         seen.add(key)
         result.append(st)
     return result
+
+
+HEADLINE_MAX_WORDS = 25
+
+
+def _headline(text: str, paragraphs: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """The first paragraph when it is a title: short, one line, no closing punctuation."""
+    if len(paragraphs) < 2:
+        return None
+    pa, pb = paragraphs[0]
+    head = text[pa:pb].strip()
+    if not head or "\n" in head or head[-1] in ".!?:\"\u201d" or len(head.split()) > HEADLINE_MAX_WORDS:
+        return None
+    return pa, pb
 
 
 # --- direct quotes ---------------------------------------------------------------------------
@@ -215,9 +288,12 @@ def _attribution(text: str, refs: _Refs, a: int, b: int, before: bool = False) -
         return None
     verb = verbs[-1] if before else verbs[0]
     cands = refs.within(a, b)
+    # "said X" names the speaker after the verb; "attributed to X", "assessed X" name the object.
+    inverts = not OBJECT_VERB.match(verb.group())
     near = [c for c in cands
-            if (c[1] <= verb.start() and verb.start() - c[1] <= VERB_GAP_BEFORE)
-            or (c[0] >= verb.end() and c[0] - verb.end() <= VERB_GAP_AFTER)]
+            if (c[1] <= verb.start() and verb.start() - c[1] <= VERB_GAP_BEFORE
+                and not OBJECT_BEFORE.search(text, max(0, c[0] - 24), c[0]))
+            or (inverts and c[0] >= verb.end() and c[0] - verb.end() <= VERB_GAP_AFTER)]
     if not near:
         return None
     ref = near[-1] if before else near[0]
@@ -244,8 +320,12 @@ def _inherit(doc: Document, attributed: list, k: int, paragraphs: list[tuple[int
             break
         if actor is not None:
             return actor
+    lead = text[pa:q.open]
+    if BULLET.match(lead):
+        # a list item under "X accused the US of:" -- the introduction above the list speaks
+        return _list_speaker(text, refs, paragraphs, pi)
     # Only a quote that opens its paragraph continues a speaker from around it.
-    if text[pa:q.open].strip():
+    if lead.strip():
         return None
     # 2. the previous paragraph introduces the speaker ("X summarized ...:" or ends with a quote of X)
     if pi > 0:
@@ -277,6 +357,105 @@ def _inherit(doc: Document, attributed: list, k: int, paragraphs: list[tuple[int
     return None
 
 
+# --- block quotes ------------------------------------------------------------------------------
+
+# An introduction that names what follows: "X said:", "the statement reads:", "X published a statement".
+INTRO_NOUN = re.compile(rf"\b{STATEMENT_NOUN}\b|\breads\b", re.I)
+# The voice of a statement rather than of the reporter: the issuer speaks as "we".
+# (Case matters: "US" is a state, not "us".)
+WE_VOICE = re.compile(r"\b(?:[Ww]e|[Oo]urs?|us)\b")
+# "X said:", "the statement reads:", "X said in a statement:": the cue sits right before the colon.
+COLON_CUE_WINDOW = 60
+# A quoted paragraph is prose: it opens with a capital (not a list bullet, heading or number).
+PROSE_START = re.compile(r"[A-Z\u201c\"]")
+BLOCK_MAX_PARAGRAPHS = 6
+
+
+def _block_quotes(doc: Document, paragraphs: list[tuple[int, int]], sentences: list[Span],
+                  refs: _Refs) -> list[Statement]:
+    """Paragraphs quoted without quote marks after an introduction ("the EU said:", "X published
+    a statement ...").
+
+    News texts lose the indentation of block quotes, so the quote is recognised by its
+    introduction and by its voice: after a colon the next paragraph is the quote; further
+    paragraphs (and all of them after an introduction without a colon) count only while
+    they speak as the issuer ("we", "our", or the issuer's own name near the start).
+    """
+    text = doc.text
+    out: list[Statement] = []
+    starts = [s.start for s in sentences]
+    mentions = sorted(doc.mentions, key=lambda m: m.span.start)
+    mstarts = [m.span.start for m in mentions]
+    for pi, (pa, pb) in enumerate(paragraphs[:-1]):
+        body = text[pa:pb].rstrip()
+        if not body or _has_quote(text, pa, pb):
+            continue
+        colon = body.endswith(":")
+        # the introduction is the paragraph's last sentence
+        ls, _ = _sentence_bounds(sentences, starts, pa + len(body) - 1)
+        ls = max(ls, pa)
+        speaker = _intro_speaker(text, refs, ls, pa + len(body), colon)
+        if speaker is None:
+            continue
+        names = {speaker.id, speaker.affiliation}
+        taken = 0
+        for qa, qb in paragraphs[pi + 1 : pi + 1 + BLOCK_MAX_PARAGRAPHS]:
+            para = text[qa:qb].rstrip()
+            if not para or not PROSE_START.match(para) or len(para.split()) < 5 or _has_quote(text, qa, qb) \
+                    or para[-1] not in ".!?;" or _has_verb(text, qa, qb) \
+                    and any(r[2].id not in names for r in refs.within(qa, qb)):
+                break
+            lo, hi = bisect_right(mstarts, qa - 1), bisect_right(mstarts, qa + 59)
+            own = WE_VOICE.search(para) or any(mentions[j].kb_id in names for j in range(lo, hi))
+            if not own and not (colon and taken == 0):
+                break
+            for si in range(bisect_right(starts, qa - 1), bisect_right(starts, qa + len(para) - 1)):
+                s = sentences[si]
+                e = min(s.end, qa + len(para))
+                if len(text[s.start:e].split()) >= 3:
+                    out.append(Statement(speaker.id, speaker.affiliation, True, Span(s.start, e), None))
+            taken += 1
+    return out
+
+
+def _intro_speaker(text: str, refs: _Refs, a: int, b: int, colon: bool) -> Actor | None:
+    """The speaker an introduction sentence text[a:b] names, if it introduces a quote."""
+    for s, e, actor in refs.within(a, b):
+        if ISSUED_AFTER_SUBJECT.match(text, e, b):
+            return actor
+    if colon:
+        a = max(a, b - COLON_CUE_WINDOW)
+        if not (SPEECH_RE.search(text, a, b) or INTRO_NOUN.search(text, a, b)):
+            return None
+        found = _attribution(text, refs, a, b, before=True)
+        if found is not None:
+            return found[0]
+        if INTRO_NOUN.search(text, a, b):
+            cands = refs.within(a, b)
+            if cands:
+                return cands[-1][2]
+    return None
+
+
+# A list item with at most a few words before its quote: "* Being “the world's ...”".
+BULLET = re.compile(r"\s*(?:[*\u2022\u2013-]|\d{1,2}[.)])\s+(?:[\w'\u2019-]+\s+){0,3}$")
+LIST_ITEM = re.compile(r"\s*(?:[*\u2022\u2013-]|\d{1,2}[.)])\s")
+
+
+def _list_speaker(text: str, refs: _Refs, paragraphs: list[tuple[int, int]], pi: int) -> Actor | None:
+    """The speaker of the colon introduction above a run of list items."""
+    for j in range(pi - 1, max(-1, pi - 12), -1):
+        pa, pb = paragraphs[j]
+        body = text[pa:pb].rstrip()
+        if LIST_ITEM.match(body):
+            continue  # another item of the same list
+        if not body.endswith(":"):
+            return None
+        found = _attribution(text, refs, max(pa, pb - 300), pb, before=True)
+        return found[0] if found else None
+    return None
+
+
 # --- reported speech ---------------------------------------------------------------------------
 
 
@@ -296,6 +475,10 @@ def _reported(doc: Document, sentences: list[Span], refs: _Refs, quoted: list[tu
                 span, cue = st
                 out.append(Statement(actor.id, actor.affiliation, False, span, cue))
                 break
+        if not out or out[-1].span.start < a:
+            st = _source_last(text, a, end, refs, quoted)
+            if st is not None:
+                out.append(st)
         # "According to X, ..." (the clause after) or "..., according to X." (the clause before)
         for s, e, actor in refs.within(a, b):
             cue = ACCORDING_CUE.search(text, max(a, s - 16), s)
@@ -318,6 +501,28 @@ def _reported(doc: Document, sentences: list[Span], refs: _Refs, quoted: list[tu
     return out
 
 
+def _source_last(text: str, a: int, end: int, refs: _Refs, quoted: list[tuple[int, int]]) -> Statement | None:
+    """"<clause>, firm X said this week." -- the news convention of naming the source last."""
+    for s, e, actor in reversed(refs.within(a, end)):
+        pos = e
+        coord = COORDINATED.match(text, pos, end)
+        if coord and SOURCE_LAST.match(text, coord.end(), end):
+            pos = coord.end()
+        m = SOURCE_LAST.match(text, pos, end)
+        if m is None:
+            continue
+        comma = text.rfind(",", a, s)
+        if comma < 0 or s - comma > SOURCE_LAST_GAP or _has_quote(text, a, end) or _in_spans(quoted, a):
+            return None
+        span = Span(a, comma)
+        if not _substantial(text, span):
+            return None
+        verb = re.search(r"\S+", text[pos:m.end()])
+        cue = Span(pos + verb.start(), pos + verb.end()) if verb else None
+        return Statement(actor.id, actor.affiliation, False, span, cue)
+    return None
+
+
 def _reported_from(text: str, s: int, e: int, end: int, b: int,
                    quoted: list[tuple[int, int]]) -> tuple[Span, Span] | None:
     """The reported clause after an actor reference at [s, e), with the verb span."""
@@ -325,6 +530,12 @@ def _reported_from(text: str, s: int, e: int, end: int, b: int,
     pos = e
     app = re.compile(r",[^,\"\u201c\u201d]{2,160},").match(text, pos, b)
     candidates = [pos] + ([app.end() - 1 + 1] if app else [])
+    coord = COORDINATED.match(text, pos, b)
+    if coord:
+        candidates.append(coord.end())
+    rel = REDUCED_RELATIVE.match(text, pos, b)
+    if rel:
+        candidates.append(rel.end())
     for p in candidates:
         m = THAT_AFTER.match(text, p, b)
         if m:
@@ -402,8 +613,9 @@ def _first_person(doc: Document, sentences: list[Span], quoted: list[tuple[int, 
             continue
         first = FIRST_PERSON.search(text, a, b) or bisect_right(self_refs, b - 1) - bisect_right(self_refs, a - 1)
         # In a speech every sentence is the speaker's; one on the cyber topic is a statement when
-        # it takes a position (a modal, a call, a judgement) or the speaker speaks of itself.
-        if first or POSITION.search(text, a, b):
+        # it takes a position (a modal, a call, a judgement) or the speaker speaks of itself on a
+        # question of the norms debate.
+        if POSITION.search(text, a, b) or (first and NORM_TOPIC.search(text, a, b)):
             out.append(Statement(speaker, aff, True, Span(sent.start, sent.end), None))
     return out
 
