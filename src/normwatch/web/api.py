@@ -222,6 +222,24 @@ def incident_graph(request: Request, incident_id: str) -> Response:
     return JSONText(inc["graph"])
 
 
+@router.get("/incidents/{incident_id}/assessment",
+            summary="Provisions the incident implicates, who was bound at the time, under which condition")
+def incident_assessment(request: Request, incident_id: str,
+                        as_of: str | None = Query(None, pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")) -> Response:
+    return JSONText(_found(views.assessment(ctx(request), incident_id, as_of), "incident", incident_id))
+
+
+@router.get("/compare", summary="Instruments side by side: definitions, scope, binding force, concordance")
+def compare(request: Request, ids: list[str] = Query(..., description="instrument ids, two or more")) -> Response:
+    return JSONText(_found(views.comparison(ctx(request), ids), "instrument", ",".join(ids)))
+
+
+@router.get("/instruments/{instrument_id}/brief",
+            summary="Definitions, hostile activities, military, non-state actors: grounded in provisions")
+def instrument_brief(request: Request, instrument_id: str) -> Response:
+    return JSONText(_found(views.instrument_brief(ctx(request), instrument_id), "instrument", instrument_id))
+
+
 @router.get("/events", summary="Meetings and conferences")
 def events(request: Request, format: Fmt = FMT) -> Response:
     return list_response(request, views.events(ctx(request)), fmt=format, name="events")

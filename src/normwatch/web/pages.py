@@ -295,7 +295,13 @@ def incidents(request: Request) -> HTMLResponse:
 @router.get("/incidents/{incident_id}", response_class=HTMLResponse)
 def incident(request: Request, incident_id: str) -> HTMLResponse:
     i = _found(views.incident(ctx(request), incident_id), "incident", incident_id)
-    return _page(request, "incident.html", i=i)
+    return _page(request, "incident.html", i=i, assessment=views.assessment(ctx(request), incident_id))
+
+
+@router.get("/compare", response_class=HTMLResponse)
+def compare(request: Request, ids: list[str] = Query(...)) -> HTMLResponse:
+    res = _found(views.comparison(ctx(request), ids), "instrument", ",".join(ids))
+    return _page(request, "compare.html", r=res)
 
 
 @router.get("/events", response_class=HTMLResponse)

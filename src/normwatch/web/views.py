@@ -361,3 +361,30 @@ def event(c: Context, eid: str) -> dict[str, Any] | None:
         "reports": [{"doc_id": d, "title": next(r["doc_title"] for r in rows if r["doc_id"] == d)}
                     for d in doc_ids],
     }
+
+
+# -- assessment, comparison, briefs (normwatch.assess / compare / brief over the KB) -------------
+
+def assessment(c: Context, iid: str, as_of: str | None = None) -> dict[str, Any] | None:
+    """The norm assessment of a KB incident, or None when the KB does not hold it."""
+    from ..assess import assess_incident
+
+    if c.kb.kb is None or c.kb.get(iid) is None or c.kb.kind(iid) != "incident":
+        return None
+    return assess_incident(c.kb.kb, iid, as_of=as_of)
+
+
+def comparison(c: Context, ids: list[str]) -> dict[str, Any] | None:
+    from ..compare import compare_instruments
+
+    if c.kb.kb is None or not ids or any(c.kb.get(i) is None or c.kb.kind(i) != "instrument" for i in ids):
+        return None
+    return compare_instruments(c.kb.kb, ids)
+
+
+def instrument_brief(c: Context, iid: str) -> dict[str, Any] | None:
+    from ..brief import brief
+
+    if c.kb.kb is None or c.kb.get(iid) is None or c.kb.kind(iid) != "instrument":
+        return None
+    return brief(c.kb.kb, iid)
