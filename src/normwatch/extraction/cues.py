@@ -409,28 +409,6 @@ def mention_from(m: Mention) -> M:
 
 # --- registration ------------------------------------------------------------------------
 
-def stage_after(modules: tuple[str, ...], name: str, *, requires: tuple[str, ...], assigns: tuple[str, ...]):
-    """`pipeline.stage(...)`, but only once the stage modules that make our inputs exist.
-
-    Why: `pipeline.build()` refuses a default pipeline in which a stage's inputs are
-    assigned by no earlier stage. While the earlier stages (segment, mentions, actors,
-    statements) are still being written, registering ours would make every ingest fail; so
-    ours join the default pipeline as soon as those modules are present, and never before.
-    The stage functions themselves are importable and usable either way.
-    """
-    from importlib.util import find_spec
-
-    from ..pipeline import stage
-
-    try:
-        ready = all(find_spec(f"normwatch.stages.{m}") is not None for m in modules)
-    except (ImportError, ValueError):
-        ready = False
-    if ready:
-        return stage(name, requires=requires, assigns=assigns)
-    return lambda func: func
-
-
 # --- topic context -----------------------------------------------------------------------
 
 # Core terms say the text is about cyber security; the wider set only that it is near it.

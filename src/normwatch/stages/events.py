@@ -16,7 +16,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..extraction.cues import M, all_mentions, default_kb, find_dates, kb_get, sentence_spans, stage_after
+from ..pipeline import stage
+from ..extraction.cues import M, all_mentions, default_kb, find_dates, kb_get, sentence_spans
 from ..extraction.event_dates import date_range, dateline, day_count, place_after, span_from_dateline
 from ..model import Document, Event, Span, slugify
 from ..settings import Settings
@@ -32,7 +33,7 @@ MEETING_NAME = re.compile(
 OUTCOME_WINDOW = 2  # sentences after the mention's sentence searched for an outcome
 
 
-@stage_after(("segment", "mentions", "actors", "statements"), "events.v1", requires=("sentences", "mentions", "actors", "statements"), assigns=("events",))
+@stage("events.v1", requires=("sentences", "mentions", "actors", "statements"), assigns=("events",))
 def extract_events(doc: Document, settings: Settings) -> Document:
     """Fill `doc.events` (see the module docstring)."""
     doc.events.extend(find_events(doc, default_kb()))

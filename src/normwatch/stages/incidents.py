@@ -23,9 +23,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..pipeline import stage
 from ..extraction.attrib_cues import certainty, channel, group_state, is_accused, is_claimant
 from ..extraction.cues import (
-    stage_after,
     M,
     all_mentions,
     coordinated,
@@ -118,7 +118,7 @@ class Hit:
     weak: bool = False  # the victim is only a state named nearby, not one the text marks as hit
 
 
-@stage_after(("segment", "mentions"), "incidents.v1", requires=("sentences", "mentions"), assigns=("incidents",))
+@stage("incidents.v1", requires=("sentences", "mentions"), assigns=("incidents",))
 def extract_incidents(doc: Document, settings: Settings) -> Document:
     """Fill `doc.incidents` (see the module docstring)."""
     doc.incidents.extend(find_incidents(doc, default_kb()))

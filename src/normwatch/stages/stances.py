@@ -20,9 +20,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from ..pipeline import stage
 from ..extraction.cues import (
     CyberContext,
-    stage_after,
     FIRST_PERSON,
     M,
     all_mentions,
@@ -72,7 +72,7 @@ class Unit:
     first_person: bool  # the actor's own words (quote or speech): authored-by-"we" applies
 
 
-@stage_after(("segment", "mentions", "actors", "statements"), "stances.v1", requires=("sentences", "mentions", "actors", "statements"), assigns=("stances",))
+@stage("stances.v1", requires=("sentences", "mentions", "actors", "statements"), assigns=("stances",))
 def extract_stances(doc: Document, settings: Settings) -> Document:
     """Fill `doc.stances`; see the module docstring for sources and rules."""
     doc.stances.extend(find_stances(doc, default_kb()))

@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..pipeline import stage
 from ..extraction.cues import (
-    stage_after,
     M,
     all_mentions,
     coordinated,
@@ -64,7 +64,7 @@ _ANAPHORIC_OBJECT = re.compile(
 STATE_HOW = ("name", "alias", "abbreviation")
 
 
-@stage_after(("segment", "mentions"), "subscriptions.v1", requires=("sentences", "mentions"), assigns=("subscriptions",))
+@stage("subscriptions.v1", requires=("sentences", "mentions"), assigns=("subscriptions",))
 def extract_subscriptions(doc: Document, settings: Settings) -> Document:
     """Fill `doc.subscriptions` from the text (see the module docstring)."""
     doc.subscriptions.extend(find_subscriptions(doc, default_kb()))
