@@ -36,5 +36,7 @@ def test_compare_and_brief_endpoints(client):
 def test_incident_page_has_assessment_and_compare_page(client):
     page = client.get("/incidents/incident:estonia-2007")
     assert page.status_code == 200 and "Norm assessment" in page.text and "later instrument" in page.text
+    title = page.text.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert "<" not in title and "assessment" not in title.lower()
     page = client.get("/compare", params={"ids": ["instrument:un-gge-2015-report", "instrument:paris-call-2018"]})
     assert page.status_code == 200 and "Definitions" in page.text and "Concordance" in page.text
