@@ -207,8 +207,8 @@ def test_real_kb_on_origin_text():
 
 
 def test_head_of_government_administration_is_its_state():
-    from normwatch.extraction.kbcache import current_kb
+    from normwatch.kb import load_kb
     text = "The Biden administration attributes the hack to China. The Biden-Harris Administration said so."
     doc = segment(Document(text, source="t"), Settings())
-    got = [(m.kb_id, text[m.span.start:m.span.end]) for m in find_mentions(doc, current_kb()) if m.how == "administration"]
+    got = [(m.kb_id, text[m.span.start:m.span.end]) for m in find_mentions(doc, load_kb()) if m.how == "administration"]
     assert got == [("state:USA", "Biden administration"), ("state:USA", "Biden-Harris Administration")]

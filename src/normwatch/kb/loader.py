@@ -14,6 +14,7 @@ times faster than the pure-Python one).
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
@@ -240,7 +241,11 @@ class KB:
 
 # --- loading ---------------------------------------------------------------------------
 
-_cache: dict[Path, tuple[tuple, KB]] = {}
+_cache: dict[Path, tuple[tuple, KB, float]] = {}
+# The package's own KB is stat-ed at most this often: the stages ask for it once per document
+# each, and stat-ing every YAML file each time cost more than extracting short news items.
+# A folder given explicitly (one being edited) is checked on every call.
+RECHECK_SECONDS = 1.0
 _lock = threading.Lock()
 
 
@@ -268,14 +273,17 @@ def load_kb(path: Path | str | None = None, *, strict: bool = False) -> KB:
     root = Path(path).resolve() if path is not None else DATA_DIR
     if not root.is_dir():
         raise KBError(f"no knowledge-base folder at {root}", hint="pass the folder that holds states.yaml")
-    sig = _signature(root)
+    now = time.monotonic()
     with _lock:
         hit = _cache.get(root)
-        if hit and hit[0] == sig:
-            kb = hit[1]
-        else:
-            kb = _build(root)
-            _cache[root] = (sig, kb)
+    if hit and path is None and now - hit[2] < RECHECK_SECONDS:
+        kb = hit[1]
+    else:
+        sig = _signature(root)
+        with _lock:
+            hit = _cache.get(root)
+            kb = hit[1] if hit and hit[0] == sig else _build(root)
+            _cache[root] = (sig, kb, now)
     bad = [p for p in kb._problems if p.hard or strict]
     if bad:
         more = f"{len(bad) - 1} more problem(s); " if len(bad) > 1 else ""

@@ -23,7 +23,7 @@ from ..extraction.people import (
 )
 from ..extraction.quotes import find_quotes
 from ..extraction.speech import ISSUED_AFTER_SUBJECT, SPEECH_AFTER_SUBJECT
-from ..extraction.kbcache import current_kb
+from ..kb import load_kb
 from ..model import Actor, Document, Mention, Span, slugify
 from ..pipeline import stage
 from ..settings import Settings
@@ -44,7 +44,7 @@ NOT_SUBJECT_HOW = ("adjective", "demonym", "pro-adjective", "anti-adjective")
 
 
 def _kb() -> Any:
-    return current_kb()
+    return load_kb()
 
 
 @stage("actors.v1", requires=("sentences", "mentions"), assigns=("actors",))

@@ -21,7 +21,7 @@ from typing import Any
 from ..extraction.descriptions import DescriptionRules, year_of
 from ..extraction.gazetteer import Hit, gazetteer_for
 from ..extraction.speech import AFTER_SUBJECT
-from ..extraction.kbcache import current_kb
+from ..kb import load_kb
 from ..model import Document, InstrumentMention, Mention, Span
 from ..pipeline import stage
 from ..settings import Settings
@@ -47,7 +47,7 @@ RECENT_SENTENCES = 2
 
 
 def _kb(settings: Settings) -> Any:
-    return current_kb()
+    return load_kb()
 
 
 _rules_cache: "weakref.WeakKeyDictionary[Any, DescriptionRules]" = weakref.WeakKeyDictionary()
