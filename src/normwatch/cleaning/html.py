@@ -12,11 +12,12 @@ entities or inline tags get no anchor (raw_start -1).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from .dates import iso_date
 from .lines import Line, normalise_inline
 
-__all__ = ["HtmlText", "extract_html"]
+__all__ = ["HtmlText", "date_params", "extract_html"]
 
 _PROBE_CHARS = 40
 
@@ -64,17 +65,25 @@ def _locate(raw: str, lines: list[tuple[str, bool]]) -> list[Line]:
     return out
 
 
+def date_params() -> dict[str, object]:
+    """htmldate options for trafilatura: the original publication date, not the last modification,
+    and no extensive search, which guesses from any date-like string on the page (and costs a
+    dateparser pass). Passing them to trafilatura saves a second parse of the page."""
+    return {"original_date": True, "extensive_search": False,
+            "max_date": date.today().isoformat()}
+
+
 def extract_html(raw: str, url: str | None = None) -> HtmlText:
     """Main-text lines and metadata (title, publisher, author, published, url) of one page.
 
     Lines are empty when trafilatura finds no main text.
     """
-    import htmldate
     import trafilatura
 
     doc = trafilatura.bare_extraction(
         raw, url=url, with_metadata=True, include_comments=False, favor_recall=True,
         include_tables=True, include_images=False, deduplicate=False,
+        date_extraction_params=date_params(),
     )
     meta: dict[str, str | None] = {}
     lines: list[Line] = []
@@ -91,13 +100,6 @@ def extract_html(raw: str, url: str | None = None) -> HtmlText:
             "url": _clean(doc.url),
             "published": iso_date(doc.date),
         }
-    try:
-        # The original publication date, not the last modification; no extensive search, which guesses.
-        found = htmldate.find_date(raw, original_date=True, extensive_search=False, outputformat="%Y-%m-%d")
-    except Exception:  # noqa: BLE001 - htmldate raises on odd markup; the trafilatura date remains
-        found = None
-    if found:
-        meta["published"] = found
     return HtmlText(lines, meta)
 
 

@@ -15,7 +15,7 @@ from functools import lru_cache
 __all__ = ["detect_language"]
 
 # Enough text for a stable guess; classifying megabytes only costs time.
-_SAMPLE_CHARS = 20_000
+_SAMPLE_CHARS = 4_000
 _MIN_CHARS = 20
 
 

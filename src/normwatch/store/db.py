@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import create_engine, delete, func, insert, or_, select, update
+from sqlalchemy import bindparam, create_engine, delete, func, insert, or_, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -27,6 +28,18 @@ from . import adapters
 from . import schema as s
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+@lru_cache(maxsize=1)
+def _near_candidates():
+    """Stored documents sharing any LSH band with a signature (bands bound as :k0..:k15).
+
+    Built once: constructing the 16-way OR per document cost more than running it."""
+    mb = s.minhash_bands
+    cond = or_(*((mb.c.band == b) & (mb.c.key == bindparam(f"k{b}")) for b in range(neardup.BANDS)))
+    cands = select(mb.c.doc_id).where(cond).distinct().limit(200).subquery()
+    return (select(s.documents.c.id, s.documents.c.minhash, s.documents.c.near_duplicate_of)
+            .where(s.documents.c.id.in_(select(cands.c.doc_id))).order_by(s.documents.c.ingested_at))
 
 
 def now() -> str:
@@ -121,13 +134,8 @@ class Store:
 
     def find_near_duplicate(self, conn: Connection, sig, threshold: float) -> str | None:
         """The first stored document whose estimated Jaccard with `sig` reaches `threshold`."""
-        keys = neardup.band_keys(sig)
-        cond = or_(*((s.minhash_bands.c.band == b) & (s.minhash_bands.c.key == k) for b, k in enumerate(keys)))
-        cands = select(s.minhash_bands.c.doc_id).where(cond).distinct().limit(200).subquery()
-        rows = conn.execute(
-            select(s.documents.c.id, s.documents.c.minhash, s.documents.c.near_duplicate_of)
-            .where(s.documents.c.id.in_(select(cands.c.doc_id))).order_by(s.documents.c.ingested_at)
-        ).all()
+        params = {f"k{b}": k for b, k in enumerate(neardup.band_keys(sig))}
+        rows = conn.execute(_near_candidates(), params).all()
         for r in rows:
             if neardup.jaccard(neardup.from_bytes(r.minhash), sig) >= threshold:
                 # link to the first copy seen, so a story's copies form a star, not a chain
@@ -151,13 +159,13 @@ class Store:
                 dup_of = self.find_near_duplicate(conn, sig, near_dup_threshold)
                 doc.near_duplicate_of = dup_of
                 m = doc.meta
-                conn.execute(insert(s.documents).values(
-                    id=doc.id, source=doc.source, raw_ref=doc.raw_ref, url=m.url, title=m.title,
-                    publisher=m.publisher, author=m.author, published=m.published, language=m.language,
-                    speaker=m.speaker, text=doc.text, chars=len(doc.text),
-                    content_hash=content_hash(doc.text), minhash=neardup.to_bytes(sig),
-                    near_duplicate_of=dup_of, run_id=run_id, ingested_at=now(),
-                ))
+                conn.execute(insert(s.documents), {
+                    "id": doc.id, "source": doc.source, "raw_ref": doc.raw_ref, "url": m.url,
+                    "title": m.title, "publisher": m.publisher, "author": m.author,
+                    "published": m.published, "language": m.language, "speaker": m.speaker,
+                    "text": doc.text, "chars": len(doc.text), "content_hash": content_hash(doc.text),
+                    "minhash": neardup.to_bytes(sig), "near_duplicate_of": dup_of, "run_id": run_id,
+                    "ingested_at": now()})
                 conn.execute(insert(s.minhash_bands), [
                     {"doc_id": doc.id, "band": b, "key": k} for b, k in enumerate(neardup.band_keys(sig))])
                 self.adapter.index_document(conn, doc.id, m.title, doc.text)
