@@ -192,3 +192,31 @@ def test_tag_cloud_lines_are_dropped():
     assert _is_tag_cloud("#cyber #ddos #estonia")
     assert not _is_tag_cloud("The [[Microsoft]] report said the attack on [[UK]] firms was serious.")
     assert not _is_tag_cloud("[[Microsoft]]")
+
+
+def test_page_feet_of_a_verbatim_record_are_dropped_without_breaking_the_sentence():
+    from normwatch.cleaning.boilerplate import filter_lines
+    from normwatch.cleaning.lines import join_lines, split_lines
+
+    wrapped = ["Allow me to begin by thanking the", "President for his work in the", "last session of this body.",
+               " I shall be brief and speak about", "three matters of principle that", "concern all of us here.",
+               "Developing countries must strengthen", "their capacity for an efficient mode of", "",
+               "08-51839 8", "", "transferring development aid to those", "most in need of it.",
+               " Secondly, donors can coordinate", "their procedures better than", "they have so far.", "",
+               "9 08-51839", "", "Finally, cyberattacks are an international", "problem for every nation."]
+    text, _ = join_lines(filter_lines(split_lines("\n".join(wrapped))))
+    assert "08-51839" not in text
+    assert "mode of\ntransferring" in text  # no paragraph break inside the sentence
+    assert "\n\nI shall be brief" in text and "\n\nSecondly" in text  # indented lines start paragraphs
+    assert "they have so far.\n\nFinally" in text  # a page foot between sentences keeps the break
+
+
+def test_page_furniture_is_not_a_title():
+    from normwatch.cleaning.header import is_title_like
+    from normwatch.cleaning.boilerplate import is_page_furniture
+
+    assert not is_title_like("08-51839 8")
+    for foot in ("08-51839 8", "9 08-51839", "A/63/PV.5", "Page 3 of 12", "- 12 -", "17"):
+        assert is_page_furniture(foot), foot
+    for line in ("Estonia 2007", "G7 statement", "In 2015 the GGE agreed"):
+        assert not is_page_furniture(line), line

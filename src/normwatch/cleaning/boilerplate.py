@@ -225,8 +225,27 @@ def breadcrumb_title(lines: list[Line], head_end: int) -> tuple[int, str] | None
     return None
 
 
+# Running heads and feet of paginated documents: a UN document symbol with a page number
+# ("08-51839 8", "9 08-51839", "A/63/PV.5"), "Page 3 of 12", "- 12 -" or a bare number.
+_PAGE_FURNITURE = re.compile(
+    r"(?:\d{1,4}\s+)?\d{2}-\d{5}(?:\s*\(E\))?(?:\s+\d{1,4})?"
+    r"|(?:\d{1,4}\s+)?[A-Z]{1,2}/(?:[A-Z0-9.]+/)*[A-Z0-9.]+(?:\s+\d{1,4})?"
+    r"|(?:page\s+)?\d{1,4}(?:\s+of\s+\d{1,4})?|[-–—]\s*\d{1,4}\s*[-–—]",
+    re.I)
+
+
+def is_page_furniture(text: str) -> bool:
+    """A line that only numbers a page or names the document it belongs to."""
+    return len(text) <= 40 and _PAGE_FURNITURE.fullmatch(text) is not None
+
+
 def filter_lines(lines: list[Line]) -> list[Line]:
-    """The lines worth keeping, with glued markers cut; paragraph breaks follow dropped lines."""
+    """The lines worth keeping, with glued markers cut; paragraph breaks follow dropped lines.
+
+    A page foot dropped in the middle of a sentence ("... an efficient mode of / 08-51839 8 /
+    transferring ...") does not leave a paragraph break behind: the sentence goes on.
+    """
+    lines = mark_indented_paragraphs(lines)
     head_end = first_prose(lines)
     tail_start = last_prose(lines)
     crumb = breadcrumb_title(lines, head_end)
@@ -239,7 +258,12 @@ def filter_lines(lines: list[Line]) -> list[Line]:
         drop = False
         if i > head_end and (_COMMENT_START.match(text) or (in_tail and _COMMENT_LABEL.match(text))):
             break  # a comment section runs to the end of the page
-        if _line_cue(text) or _is_ticker(text) or _is_tag_cloud(text):
+        if is_page_furniture(text):
+            if kept and _SENTENCE_END.search(kept[-1].text) is None and i + 1 < len(lines) \
+                    and lines[i + 1].text[:1].islower():
+                continue  # mid-sentence page break: no paragraph break either
+            drop = True
+        elif _line_cue(text) or _is_ticker(text) or _is_tag_cloud(text):
             drop = True
         elif crumb and i == crumb[0]:
             drop = True
@@ -251,6 +275,32 @@ def filter_lines(lines: list[Line]) -> list[Line]:
         if drop:
             pending_break = pending_break or bool(kept)
             continue
-        kept.append(Line(text, line.raw_start, bool(kept) and (line.blank_before or pending_break)))
+        blank = line.blank_before or pending_break
+        if blank and i and is_page_furniture(lines[i - 1].text) and kept \
+                and _SENTENCE_END.search(kept[-1].text) is None and text[:1].islower():
+            blank = False
+        kept.append(Line(text, line.raw_start, bool(kept) and blank))
         pending_break = False
     return kept
+
+
+def mark_indented_paragraphs(lines: list[Line]) -> list[Line]:
+    """In hard-wrapped text with no blank lines between paragraphs, an indented line starts one.
+
+    UN verbatim records and many plain-text transcripts are laid out this way; without it a
+    whole speech would be one paragraph. Only applies when most lines are flush left, so
+    indented blocks (quotations, code) in ordinary text are left alone.
+    """
+    if len(lines) < 8:
+        return lines
+    # blank lines around page feet do not count: they are pagination, not paragraphs
+    breaks = sum(l.blank_before and not is_page_furniture(l.text) and not is_page_furniture(p.text)
+                 for p, l in zip(lines, lines[1:]))
+    if breaks > len(lines) // 50:
+        return lines
+    indented = [l.indent for l in lines]
+    share = sum(indented) / len(lines)
+    if not 0 < share <= 0.3:
+        return lines
+    return [Line(l.text, l.raw_start, l.blank_before or (l.indent and i > 0), l.indent)
+            for i, l in enumerate(lines)]

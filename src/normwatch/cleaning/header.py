@@ -40,6 +40,9 @@ class HeaderMeta:
     published: str | None = None
 
 
+_HEAD_LINES = 40
+
+
 def is_title_like(text: str) -> bool:
     """A short headline: a few words, capitalised, not ending like a sentence fragment or a list label."""
     words = text.split()
@@ -49,6 +52,8 @@ def is_title_like(text: str) -> bool:
         return False
     if not (text[0].isupper() or text[0].isdigit() or text[0] in "\"'“‘"):
         return False
+    if sum(any(c.isalpha() for c in w) for w in words) < 2:
+        return False  # "08-51839 8": a page foot, not a headline
     return find_date(text) is None and not text.lower().startswith(("by ", "http", "www."))
 
 
@@ -90,7 +95,10 @@ def _dateline(text: str) -> tuple[str, str | None, str | None] | None:
 def header_meta(lines: list[Line]) -> HeaderMeta:
     """Title, publisher, author and date from the header zone of `lines` (raw, before filtering)."""
     meta = HeaderMeta()
-    head_end = first_prose(lines)
+    # A header is a few lines; hard-wrapped prose has no line long enough to count as prose,
+    # so the zone is capped rather than left to run into the body.
+    prose_at = first_prose(lines)
+    head_end = min(prose_at, _HEAD_LINES)
     crumb = breadcrumb_title(lines, head_end)
     if crumb:
         meta.title = crumb[1]
@@ -116,7 +124,7 @@ def header_meta(lines: list[Line]) -> HeaderMeta:
             continue
         nxt = lines[i + 1] if i + 1 < len(lines) else None
         # A title stands alone: a blank line, a dateline or the body follows it.
-        standalone = nxt is None or nxt.blank_before or i + 1 == head_end or bool(_dateline(nxt.text))
+        standalone = nxt is None or nxt.blank_before or i + 1 == prose_at or bool(_dateline(nxt.text))
         if title_at is None and is_title_like(text) and standalone:
             title_at = i
             if meta.title is None:

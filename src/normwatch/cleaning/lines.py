@@ -30,6 +30,7 @@ class Line:
     text: str
     raw_start: int
     blank_before: bool = False
+    indent: bool = False  # the raw line started with whitespace (a paragraph start in wrapped text)
 
 
 def normalise_inline(text: str) -> str:
@@ -51,7 +52,7 @@ def split_lines(raw: str) -> list[Line]:
             blank = True
             continue
         lead = len(body) - len(body.lstrip())
-        out.append(Line(text, m.start() + lead, blank and bool(out)))
+        out.append(Line(text, m.start() + lead, blank and bool(out), lead > 0))
         blank = False
     return out
 
