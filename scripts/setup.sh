@@ -40,3 +40,20 @@ if [ ! -f "$stamp" ]; then
   find .venv -maxdepth 1 -name '.installed-*' ! -name ".installed-$hash-*" -delete
   touch "$stamp"
 fi
+
+# npm data packages (package.json: world-atlas, the borders of the parties map on instrument
+# pages) into ./node_modules. Optional: without npm the pages show the region table only.
+lock_hash="$( [ -f package-lock.json ] && sha256sum < package-lock.json | cut -c1-16 || true)"
+if [ -n "$lock_hash" ] && [ ! -f "node_modules/.installed-$lock_hash" ]; then
+  if command -v npm >/dev/null; then
+    echo "setup: installing npm data packages into node_modules" >&2
+    # --ignore-scripts: these are data packages; nothing in them needs to run
+    if npm ci --no-audit --no-fund --ignore-scripts --loglevel=error >&2; then
+      touch "node_modules/.installed-$lock_hash"
+    else
+      echo "setup: warning: npm ci failed; instrument pages will show the parties without the world map" >&2
+    fi
+  else
+    echo "setup: warning: npm not found; instrument pages will show the parties without the world map" >&2
+  fi
+fi

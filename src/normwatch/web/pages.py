@@ -22,6 +22,7 @@ from .api import NotFound
 from .context import ctx
 from .highlight import Mark, render
 from .queries import POLARITY_ORDER
+from .worldmap import instrument_map
 
 router = APIRouter(include_in_schema=False)
 env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
@@ -237,9 +238,15 @@ def step_chart(steps: list[dict[str, Any]], width: int = 560, height: int = 180)
 
 
 @router.get("/instruments/{instrument_id}", response_class=HTMLResponse)
-def instrument(request: Request, instrument_id: str) -> HTMLResponse:
-    i = _found(views.instrument(ctx(request), instrument_id), "instrument", instrument_id)
-    return _page(request, "instrument.html", i=i, chart=step_chart(i["cumulative"]))
+def instrument(request: Request, instrument_id: str,
+               as_of: str | None = Query(None, pattern=DATE_PATTERN)) -> HTMLResponse:
+    """An instrument; `as_of` (a date, year-month or year) shades the parties map as on that day."""
+    c = ctx(request)
+    i = _found(views.instrument(c, instrument_id), "instrument", instrument_id)
+    # no map without subscription records: every country grey would read as "nobody joined"
+    world = instrument_map(c.kb.kb, instrument_id, as_of=as_of or None, name=i["name"]) if i["parties"] else None
+    return _page(request, "instrument.html", i=i, chart=step_chart(i["cumulative"]), world=world,
+                 as_of=as_of or None)
 
 
 @router.get("/propositions", response_class=HTMLResponse)
