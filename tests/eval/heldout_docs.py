@@ -14,6 +14,7 @@ corpus is stored in the repository.
     .venv/bin/python tests/eval/heldout_docs.py                 # extract now, print P/R/F1 per kind
     .venv/bin/python tests/eval/heldout_docs.py --details       # also every miss and extra
     .venv/bin/python tests/eval/heldout_docs.py --paths DIR     # write the row documents to DIR, print all paths
+    .venv/bin/python tests/eval/heldout_docs.py --gold tests/eval/blind/blind.json   # any gold file of this format
 """
 
 from __future__ import annotations
@@ -84,28 +85,31 @@ def document_paths(gold: dict, corpus: Path, out_dir: Path) -> list[str]:
     return paths
 
 
-def measure(fmt: str = "text", details: bool = False, corpus: Path | None = None) -> str:
-    """Extract the held-out documents now and return the evaluation report."""
+def measure(fmt: str = "text", details: bool = False, corpus: Path | None = None,
+            gold_path: Path = HELDOUT) -> str:
+    """Extract the documents of `gold_path` (the held-out set unless told) now and return the evaluation report."""
     from normwatch.evaluate import format_report, load_gold, run_extraction, score
 
     corpus = corpus or SHARED / "corpus"
-    gold = load_gold(HELDOUT)
+    gold = load_gold(gold_path)
     with tempfile.TemporaryDirectory(prefix="normwatch-heldout-") as tmp:
-        preds = run_extraction(document_paths(load(), corpus, Path(tmp)), gold)
+        preds = run_extraction(document_paths(load(gold_path), corpus, Path(tmp)), gold)
     return format_report(score(gold, preds), fmt, details)
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--gold", type=Path, default=HELDOUT, metavar="PATH",
+                    help="gold file to score (default: the held-out set); any file in this format, e.g. blind/blind.json")
     ap.add_argument("--corpus", type=Path, default=SHARED / "corpus")
     ap.add_argument("--format", choices=["text", "json"], default="text")
     ap.add_argument("--details", action="store_true")
     ap.add_argument("--paths", type=Path, metavar="DIR", help="only write the row documents to DIR and print all paths")
     args = ap.parse_args()
     if args.paths:
-        print("\n".join(document_paths(load(), args.corpus, args.paths)))
+        print("\n".join(document_paths(load(args.gold), args.corpus, args.paths)))
         return 0
-    print(measure(args.format, args.details, args.corpus))
+    print(measure(args.format, args.details, args.corpus, args.gold))
     return 0
 
 
