@@ -62,6 +62,11 @@ def resolve(text: str, people: list[Person], quotes: list[Quote], blocked: list[
         if len(parts) == 2 and parts[0][:1].isupper() and not parts[0].endswith("."):
             # family name first ("Zhao Lijian" -> "Zhao") or a first-name reference: same person
             keys.add(parts[0])
+        elif len(parts) >= 3:
+            # "Lim Jock Hoi" -> "Lim" (family name first), "Nicolas Maduro Moros" -> "Maduro"
+            # (the first of two family names); a word shared by two people resolves to neither
+            keys.update(w for w in parts[:-1] if w[:1].isupper() and not w.endswith(".") and len(w) > 2
+                        and not w.isupper())
         for k in keys:
             if k and k[0].isupper() and len(k) > 1 and k.lower() not in STOPWORDS:
                 by_surname.setdefault(k, []).append(p)

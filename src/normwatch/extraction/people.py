@@ -32,7 +32,8 @@ ROLE_HEADS = frozenset(
     commander diplomat counsel attorney attorney-general prosecutor judge mayor deputy lawmaker legislator
     rapporteur executive consul emir sultan sheikh president-elect premier congressman congresswoman mp
     spokesperson press-secretary head-of-state emissary negotiator czar tsar economist
-    scientist engineer expert lecturer vp svp evp chargé""".split()
+    scientist engineer expert lecturer vp svp evp chargé
+    lieutenant colonel brigadier captain major-general lieutenant-general gen col maj brig capt""".split()
 )
 ROLE_MODIFIERS = frozenset(
     """foreign deputy vice chief senior executive assistant special general state affairs defence defense
@@ -44,7 +45,8 @@ ROLE_MODIFIERS = frozenset(
     sciences computer technical legal political military armed forces staff joint commonwealth
     european united nations un u.n. eu nato white house new director-general operations threat incident
     response cert emergency crisis innovation data privacy protection commerce finance treasury energy
-    infrastructure critical industry industrial internet governance under""".split()
+    infrastructure critical industry industrial internet governance under
+    lt lt. rear air marshal charge""".split()
 )
 CONNECTORS = frozenset({"of", "for", "and", "on", "to", "at", "in", "&"})
 HONORIFICS = {"mr": "m", "mr.": "m", "mrs": "f", "mrs.": "f", "ms": "f", "ms.": "f", "dr": None, "dr.": None,
@@ -85,7 +87,9 @@ NOT_NAME = frozenset(
     budget tax trade economic economy affairs relations defense defence justice interior foreign home
     north south east west middle asia africa europe america pacific atlantic arctic ocean sea river
     day week month year century era age times vision agenda goals goal sustainable development
-    statement statements resolution communique charter protocol session assembly""".split()
+    statement statements resolution communique charter protocol session assembly
+    government administration authority authorities police parliament cabinet commission secretariat
+    embassy delegation presidency congress senate""".split()
 )
 TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[A-Z]\.(?!\w)|[^\W\d_][\w'\u2019-]*|\d[\w.,]*|[^\w\s]")
 _LOWER = re.compile(r"[a-z\u00df-\u00ff]")
@@ -109,6 +113,13 @@ class NameRun:
     start: int
     end: int
     tokens: list[str]
+    starts: list[int] = field(default_factory=list)  # where each token starts
+
+    def without_first(self) -> "NameRun | None":
+        """The run minus its first token (an acronym that is a KB mention, "US Joe Biden")."""
+        if len(self.tokens) < 3 or len(self.starts) != len(self.tokens):
+            return None
+        return NameRun(self.starts[1], self.end, self.tokens[1:], self.starts[1:])
 
 
 @dataclass(slots=True)
@@ -122,6 +133,7 @@ class PersonFound:
     affiliation_span: tuple[int, int] | None = None  # a state/org mention that gives the affiliation
     gender: str | None = None
     defining: list[tuple[int, int]] = field(default_factory=list)  # role phrases around the name
+    affiliation_id: str | None = None  # an affiliation known without a mention ("our President": the speaker)
 
 
 def tokens(text: str, a: int, b: int) -> list[Tok]:
@@ -133,7 +145,9 @@ def is_role_word(word: str) -> bool:
     if w in ROLE_HEADS or w in ROLE_MODIFIERS:
         return True
     parts = w.split("-")
-    return len(parts) > 1 and all(p in ROLE_HEADS or p in ROLE_MODIFIERS for p in parts)
+    # "minister-in-charge": a title compound may hold a connector, never at its ends
+    return len(parts) > 1 and parts[0] not in CONNECTORS and parts[-1] not in CONNECTORS \
+        and all(p in ROLE_HEADS or p in ROLE_MODIFIERS or p in CONNECTORS for p in parts)
 
 
 def is_role_head(word: str) -> bool:
@@ -147,6 +161,8 @@ def _name_token(text: str, t: Tok) -> str | None:
     w = t.text
     if len(w) == 2 and w[0].isupper() and w[1] == ".":
         return "initial"
+    if 2 <= len(w) <= 3 and w.isalpha() and w.isupper() and w.lower() not in ROLE_HEADS:
+        return "caps"  # undotted initials ("Lt General MU Nair"); a name only before a name token
     if w.lower() in PARTICLES and w[0].islower():
         return "particle"
     if not w[0].isupper() or not _LOWER.search(w):
@@ -166,7 +182,7 @@ def name_runs(text: str, a: int, b: int) -> list[NameRun]:
     i = 0
     while i < len(toks):
         kind = _name_token(text, toks[i])
-        if kind not in ("name", "initial"):
+        if kind not in ("name", "initial", "caps"):
             i += 1
             continue
         j = i
@@ -178,8 +194,8 @@ def name_runs(text: str, a: int, b: int) -> list[NameRun]:
             if gap not in (" ", "", "\n", "\u00a0") or POSSESSIVE.search(toks[j].text):
                 break
             k = _name_token(text, nxt)
-            if k is None:
-                break
+            if k is None or (k == "caps" and kinds[-1] == "name"):
+                break  # an acronym after a name ends it ("Donald Trump UK visit")
             parts.append(nxt)
             kinds.append(k)
             j += 1
@@ -187,13 +203,16 @@ def name_runs(text: str, a: int, b: int) -> list[NameRun]:
             parts.pop()
             kinds.pop()
         n_names = sum(1 for k in kinds if k == "name")
-        if 2 <= n_names <= 4 and len(parts) <= 6:
+        n_caps = sum(1 for k in kinds if k == "caps")
+        # Undotted initials count only before a single name ("MU Nair"), where a surname alone
+        # would not make a name; all-caps runs elsewhere are acronyms ("NSA", "UK").
+        if (2 <= n_names <= 4 or (n_names == 1 and n_caps == 1 and kinds[0] == "caps")) and len(parts) <= 6:
             end = parts[-1].end
             if POSSESSIVE.search(parts[-1].text):
                 end -= 2
             words = [p.text for p in parts]
             words[-1] = POSSESSIVE.sub("", words[-1])
-            out.append(NameRun(parts[0].start, end, words))
+            out.append(NameRun(parts[0].start, end, words, [p.start for p in parts]))
         i = max(j + 1, i + 1)
     return out
 
@@ -211,6 +230,9 @@ def role_before(text: str, lo: int, start: int, mention_at) -> tuple[str | None,
     phrase_start = start
     if toks and POSSESSIVE.search(toks[-1].text):
         return None, None, None, start  # "the President's Intelligence Priorities": owned, not titled
+    if len(toks) >= 2 and toks[-1].text == "," and text[toks[-1].end : start] == " " \
+            and is_role_word(POSSESSIVE.sub("", toks[-2].text)):
+        k -= 1  # a title set off by a comma: "Singapore's Minister for ... Cybersecurity, Josephine Teo"
     while k >= 0:
         t = toks[k]
         w = POSSESSIVE.sub("", t.text).lower()
@@ -222,7 +244,11 @@ def role_before(text: str, lo: int, start: int, mention_at) -> tuple[str | None,
                 aff = m
                 phrase_start = m[0]
             elif any(w.lower() in ROLE_HEADS for w in re.split(r"[\s]+", text[m[0] : m[1]])):
-                # a title that is itself a KB entity: "UN Secretary-General Ban Ki-moon"
+                # a title that is itself a KB entity: "UN Secretary-General Ban Ki-moon"; an
+                # employer named right before it wins ("ASEAN Secretary-General Lim Jock Hoi")
+                owner = _owner_before(text, toks, m[0], mention_at)
+                if owner is not None and owner != m:
+                    return text[m[0] : m[1]], owner, None, owner[0]
                 return text[m[0] : m[1]], m, None, m[0]
             break
         if w in HONORIFICS or (w + "." in HONORIFICS and text[t.end : t.end + 1] == "."):
@@ -236,8 +262,11 @@ def role_before(text: str, lo: int, start: int, mention_at) -> tuple[str | None,
             k -= 1
             continue
         if w in CONNECTORS and role_toks and k >= 2 and _name_token(text, toks[k - 1]) == "name" \
-                and _name_token(text, toks[k - 2]) == "name":
-            break  # "Anne Neuberger and Under Secretary ... Victoria Nuland": another person's name
+                and _name_token(text, toks[k - 2]) == "name" \
+                and not (k >= 3 and toks[k - 3].text.lower() in CONNECTORS):
+            # "Anne Neuberger and Under Secretary ... Victoria Nuland": another person's name
+            # (but "Minister-in-charge of Smart Nation and Cybersecurity" is one title)
+            break
         if is_role_word(w) or (w in CONNECTORS and role_toks):
             role_toks.append(t)
             phrase_start = t.start
@@ -262,6 +291,29 @@ def role_before(text: str, lo: int, start: int, mention_at) -> tuple[str | None,
     role_toks.reverse()
     role = text[role_toks[0].start : role_toks[-1].end]
     return role, aff, gender, min(phrase_start, role_toks[0].start)
+
+
+def _owner_before(text: str, toks: list[Tok], pos: int, mention_at) -> tuple[int, int] | None:
+    """The state/org mention written right before `pos` ("ASEAN" or "Australia's" before a title)."""
+    prev = next((t for t in reversed(toks) if t.end <= pos), None)
+    if prev is None or text[prev.end : pos].strip():
+        return None
+    return mention_at(prev.start)
+
+
+OF_AFTER = re.compile(r"\s{1,3}of\s+(?:the\s+)?")
+
+
+def of_after(text: str, end: int, limit: int, mention_at) -> tuple[tuple[int, int] | None, int]:
+    """An employer named right after the name: "Keiichi Ichikawa of Japan", "Hamish Hansford of
+    Australia's Department of Home Affairs". Returns (mention span, end of the phrase)."""
+    m = OF_AFTER.match(text, end, min(limit, end + 12))
+    if m is None:
+        return None, end
+    aff = mention_at(m.end())
+    if aff is None or aff[0] != m.end():
+        return None, end
+    return aff, aff[1]
 
 
 def role_after(text: str, end: int, limit: int, mention_spans) -> tuple[str | None, tuple[int, int] | None, int]:

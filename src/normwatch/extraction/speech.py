@@ -88,3 +88,24 @@ ISSUED_AFTER_SUBJECT = re.compile(
     r"(?:published|issued|released|put\s+out|adopted|made\s+public)\s+(?:a|an|its|the|their)\s+"
     rf"(?:[\w-]+\s+){{0,3}}?{STATEMENT_NOUN}s?\b"
 )
+
+# A joint statement opens with its signatories: "We — Deputy Secretary X of Australia, ... and Y
+# of the United States – met in Tokyo", "We, the Foreign Ministers of A, B and C, ...".
+JOINT_OPENING = re.compile(r"(?m)^\s*We\s*(?:[\u2014\u2013]|--?|,)\s*")
+JOINT_CLOSE = re.compile(r"\s(?:[\u2014\u2013]|--?)\s|,\s+(?:have|hereby|met|meeting|gathered|declare|affirm)\b")
+JOINT_MAX = 1200
+
+
+def joint_opening(text: str, paragraphs: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """Where a joint statement lists its signatories after an opening "We", if it does.
+
+    Only the first paragraphs are looked at: a "We, ..." deep in a text is a speaker's aside.
+    Returns the (start, end) of the listing, from after "We" to the closing dash or verb.
+    """
+    for a, b in paragraphs[:4]:
+        m = JOINT_OPENING.match(text, a, b)
+        if m is None:
+            continue
+        close = JOINT_CLOSE.search(text, m.end(), min(b, m.end() + JOINT_MAX))
+        return m.end(), close.start() if close else min(b, m.end() + JOINT_MAX)
+    return None

@@ -24,7 +24,14 @@ SUPPORT_CUES = re.compile(flex_ws(
     r"reinforc(?:e|es|ed|ing)|(?<!with )(?<!in )respect(?:s|ed|ing)?(?: for)?|underpinned by|grounded in|anchored in|guided by|"
     r"must|should|emphasi[sz](?:e|es|ed|ing)|stress(?:es|ed)?|underlin(?:e|es|ed)|underscor(?:e|es|ed)|"
     r"recogni[sz](?:e|es|ed)|adher(?:e|es|ed) to|abid(?:e|es) by|join(?:s|ed)?|ratif(?:y|ies|ied)|accede|"
-    r"contribut(?:e|es|ed) to|could contribute|useful|helpful|welcome)\b"),
+    r"contribut(?:e|es|ed) to|could contribute|useful|helpful|welcome|"
+    # what speeches and communiqués say when they want something done
+    r"imperative|necessary|necessity|requiring|pledg(?:e|es|ed|ing)|subscrib(?:e|es|ed|ing) to|"
+    r"observ(?:e|es|ed|ing|ance of)|compl(?:y|ies|ied|iance) with|accept(?:s|ed|ing)?|"
+    r"commit(?:s|ted|ting)? (?:ourselves |themselves |itself )?to|committed to|"
+    r"advanc(?:e|es|ed|ing)|foster(?:s|ed|ing)?|deepen(?:s|ed|ing)?|expand(?:s|ed|ing)?|enhanc(?:e|es|ed|ing)|"
+    r"prioriti[sz](?:e|es|ed|ing)|priority|key (?:to|for)|cornerstone|provid(?:e|es|ed|ing)|"
+    r"(?:efforts?|opportunity|determined|determination|ready|resolve|stand ready) to|apply|applying)\b"),
     re.I,
 )
 OPPOSE_CUES = re.compile(flex_ws(
@@ -32,7 +39,8 @@ OPPOSE_CUES = re.compile(flex_ws(
     r"say(?:s)? no to|said no to|refus(?:e|es|ed) to|criticis(?:e|es|ed)|criticiz(?:e|es|ed)|no need for|not needed|unnecessary|premature|"
     r"sceptical|skeptical|concerns? (?:about|over)|counterproductive|counter-productive|undermin(?:e|es|ed|ing)|"
     r"warn(?:s|ed)? against|prevent(?:s|ed|ing)?|avoid(?:s|ed|ing)?|curb(?:s|ed)?|stop(?:s|ped)?|halt|"
-    r"do(?:es)? not (?:need|support|want|accept)|don[’']t (?:need|support|want))\b"),
+    r"do(?:es)? not (?:need|support|want|accept)|don[’']t (?:need|support|want)|"
+    r"condemn(?:s|ed|ing)?|denounc(?:e|es|ed|ing)|unacceptable|not the time|rul(?:e|es|ed) out)\b"),
     re.I,
 )
 # A clause about someone breaking a rule ("Russia's war against Ukraine violates the Charter")
@@ -45,7 +53,9 @@ AGAINST_REACH = 16
 
 # Predicates after the target: "X is part of the solution", "X, which is flexible enough".
 PRED_SUPPORT = re.compile(
-    r"^[\s,]{0,3}(?:which |that )?(?:is|are|was|remains?|has been|have been|could|can|will|would)?\s*"
+    # a coordinated subject may come between ("X, as well as Y, were essential")
+    r"^(?:,?\s+(?:and|as well as|or|together with)\s+[^.;]{0,70}?)?"
+    r"[\s,]{0,3}(?:which |that )?(?:is|are|was|were|remains?|has been|have been|could|can|will|would)?\s*"
     r"(?:(?:also|still|very|really|truly|clearly)\s+)?"
     r"(?:part of the solution|flexible enough|effective|working|works|useful|valuable|important|essential|"
     r"crucial|vital|key|indispensable|the (?:best|right|only) (?:way|framework|basis)|a good (?:basis|model|start)|"

@@ -17,7 +17,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Any
 
-from .cues import M, flex_ws, kb_cache, kb_get, negated, records, safe_regex, words_before
+from .cues import M, GateHits, LiteralGate, flex_ws, kb_cache, kb_get, negated, records, safe_regex, words_before
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +31,7 @@ class Target:
     confidence: float = 1.0  # a fixed polarity's confidence, else a weight on the cue's
     invert: bool = False  # the phrase names the opposite of the proposition ("arms race" for restraint)
     generic: bool = False  # "a new treaty": which proposition depends on context
+    broad: bool = False  # a broad phrase (`BROAD`): support only, and only with cyber words close by
 
 
 # General target phrases per proposition (our own wording). (pattern, fixed polarity, invert)
@@ -90,6 +91,71 @@ BUILTIN: dict[str, list[tuple[str, str | None, bool]]] = {
     ],
 }
 
+# Broad phrases: the plain words speeches, communiqués and news use for a proposition
+# ("requires extensive cooperation", "adhere to the UN norms", "pool our efforts"). Each is a
+# weaker sign than a BUILTIN phrase, so a broad target gives only support (a negated or
+# opposed broad phrase is too often someone else's failure: "Russia did not cooperate"), its
+# cue must stand close, and cyber words must be close by even in a long speech.
+_VERB_ING = r"(?:e|es|ed|ing)"
+_COOP_OBJ = (r"(?:the |our |its |their |other |all |like-minded )?(?:international community|partners|allies|"
+             r"(?:other |like-minded )?(?:states|countries|nations|governments)|each other|one another|stakeholders)")
+_CYBER_WORD = r"(?:cyber\w*|ICTs?|information (?:and communications? )?(?:technolog\w*|security)|digital|online|internet)"
+BROAD: dict[str, list[tuple[str, str | None, bool]]] = {
+    "proposition:international-cooperation": [
+        (r"\b(?:co-?operation|collaboration)\b", None, False),
+        (rf"\b(?:co-?operat|collaborat){_VERB_ING}\b", None, False),
+        (rf"\b(?:co-?operat|collaborat){_VERB_ING} (?:closely |more |further |actively )?with {_COOP_OBJ}", "support", False),
+        (r"\b(?:the )?international community (?:must|should|needs? to|has to|ought to|will have to) (?:\w+ ){0,2}?"
+         r"(?:address|tackle|confront|respond|act|work|unite|join|come together|co-?operate|coordinate|deal with)", "support", False),
+        (r"\b(?:the )?international community (?:to )?(?:address|tackle|confront|respond|act|work|unite|join|"
+         r"come together|co-?operate|coordinate|deal with)\b", None, False),
+        (r"\b(?:pool|combine|join|unite|coordinate|align) (?:our|their|its|all|these) (?:efforts|forces|resources|strengths)\b", "support", False),
+        (r"\b(?:joint|concerted|collective|coordinated|common|global|international|multilateral) "
+         r"(?:efforts?|action|approach|response|endeavou?rs?)\b", None, False),
+        (r"\bno (?:single )?(?:country|state|nation|government)\b[^.;]{0,40}?\b(?:alone|on (?:its|their) own|by itself|single-handedly)\b",
+         "support", False),
+        (r"\bwork(?:s|ed|ing)? (?:closely )?together\b", None, False),
+    ],
+    "proposition:capacity-building": [
+        (r"\bcapacity[- ]?build\w*", None, False),
+        (r"\bbuild(?:s|ing)? (?:up )?(?:\w+ ){0,2}?capacit(?:y|ies)\b", None, False),
+        (r"\b(?:strengthen|enhanc|improv|develop|rais|boost)\w* (?:the |their |its |our )?(?:\w+(?:'s|’s)? ){0,2}?"
+         r"(?:cyber ?security |cyber |national |technical |institutional )?capacit(?:y|ies)\b", None, False),
+        (r"\bcapacity development\b", None, False),
+        (r"\btechnical assistance\b", None, False),
+    ],
+    "proposition:international-law-applies": [
+        (r"\b(?:applicability|application|applying|apply|applies|relevance) (?:of )?(?:existing |the )?international law"
+         r"(?:,? (?:including|in particular|notably)[^.;]{0,60}?,?)? (?:to|in) (?:cyberspace|the (?:use of )?ICTs?|"
+         r"the cyber (?:domain|realm|sphere)|the digital (?:domain|sphere)|state (?:behaviou?r|conduct) in cyberspace)",
+         "support", False),
+        (r"\b(?:existing )?international law\b", None, False),
+    ],
+    "proposition:voluntary-norms": [
+        (r"\bnorms (?:of|for) (?:responsible )?(?:state|states'?|state’s|state's) behaviou?r\b", None, False),
+        (r"\bnorms (?:of|for) responsible behaviou?r\b", None, False),
+        (r"\b(?:(?:UN|U\.N\.|GGE|OEWG|agreed|voluntary|non-binding|international cyber|cyber|eleven|11)\s*,?\s+)+norms\b", None, False),
+        (r"\brules,? norms,? (?:and )?principles\b", None, False),
+        (r"\bframework (?:of|for) responsible (?:state )?behaviou?r\b", None, False),
+        (r"\bcyber[- ]stability framework\b", None, False),
+        (r"\bresponsible (?:state )?behaviou?r in cyberspace\b", None, False),
+    ],
+    "proposition:un-central-role": [
+        (rf"\b{_CYBER_WORD}\b[^.;]{{0,200}}?\b(?:must|should|needs? to|has to) (?:become|be|remain) (?:a |an |the )?"
+         r"(?:\w+ ){0,2}?(?:priority|concern|focus|task) (?:for|of) the (?:UN|U\.N\.|United Nations)\b", "support", False),
+        (rf"\b(?:role|work|efforts?|leadership) of the (?:UN|U\.N\.|United Nations) (?:in|on) {_CYBER_WORD}", None, False),
+    ],
+    "proposition:cyber-sovereignty": [
+        # the thing the proposition is against: its polarity comes from the clause, then inverted
+        (r"\b(?:use|misuse|abuse|exploitation)s? of (?:\w+ ){0,4}?(?:technolog\w*|ICTs?|cyberspace|the internet|"
+         r"social (?:media|networks)|digital (?:tools|platforms)|networks) (?:to|for|in order to) (?:\w+ ){0,2}?"
+         r"(?:destabili[sz]\w*|interfer\w*|subver\w*|overthrow\w*)", None, True),
+        (r"\b(?:interference|interfering|intervention|meddling) in (?:the |their |its |our )?(?:internal|domestic) affairs\b",
+         None, True),
+        (r"\bnon-?(?:interference|intervention) in (?:the )?(?:internal|domestic) affairs\b", None, False),
+    ],
+}
+
 # "a new treaty / convention / instrument": a debated proposal whose subject comes from context.
 GENERIC_NEW = re.compile(
     r"\b(?:an?(?:other)? |the )?new (?:\w+ ){0,3}?(?:treaty|treaties|convention|instrument|agreement)s?\b", re.I)
@@ -121,14 +187,30 @@ ANAPHOR_KINDS: dict[str, set[str] | None] = {
 _REVISED = re.compile(r"\b(?:updated|revised|amended|re-?submitted|new version|updated version)\b[^.;]{0,30}?\b((?:19|20)\d\d)\b", re.I)
 
 
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One compiled target or cue pattern of the proposition table."""
+
+    pid: str
+    rx: re.Pattern
+    kind: str  # "oppose" / "support" (KB cues: the phrase fixes polarity) or "topic"
+    polarity: str | None = None
+    invert: bool = False
+    weight: float = 1.0
+    broad: bool = False  # a BROAD phrase: weaker, support only, cyber words close by
+
+
 @dataclass
 class PropositionTable:
-    """Compiled cue and keyword regexes per proposition id."""
+    """Compiled cue and keyword regexes for every proposition, with a literal gate over all of them."""
 
-    support: list[tuple[str, re.Pattern]]
-    oppose: list[tuple[str, re.Pattern]]
-    topic: list[tuple[str, re.Pattern, str | None, bool, float]]
+    entries: list[Entry]
+    gate: LiteralGate
     ids: set[str]
+
+    def scan(self, text: str) -> GateHits:
+        """A document's literal hits: which entries may match where (once per document)."""
+        return self.gate.scan(text)
 
 
 def proposition_table(kb: Any) -> PropositionTable:
@@ -136,25 +218,26 @@ def proposition_table(kb: Any) -> PropositionTable:
     cache = kb_cache(kb)
     if "props" in cache:
         return cache["props"]
-    support: list[tuple[str, re.Pattern]] = []
-    oppose: list[tuple[str, re.Pattern]] = []
-    topic: list[tuple[str, re.Pattern, str | None, bool, float]] = []
+    entries: list[Entry] = []
     recs = records(kb, "proposition")
     ids = {r["id"] for r in recs if r.get("id")}
     names = _entity_names(kb)
+    # oppose cues first: a support cue overlapping an oppose cue of the same proposition yields
     for r in recs:
         pid = r.get("id")
-        if not pid:
-            continue
-        for c in r.get("support_cues") or []:
+        for c in (r.get("oppose_cues") or []) if pid else []:
             rx = safe_regex(str(c))
             if rx:
-                support.append((pid, rx))
-        for c in r.get("oppose_cues") or []:
+                entries.append(Entry(pid, rx, "oppose", "oppose"))
+    for r in recs:
+        pid = r.get("id")
+        for c in (r.get("support_cues") or []) if pid else []:
             rx = safe_regex(str(c))
             if rx:
-                oppose.append((pid, rx))
-        for k in r.get("keywords") or []:
+                entries.append(Entry(pid, rx, "support", "support"))
+    for r in recs:
+        pid = r.get("id")
+        for k in (r.get("keywords") or []) if pid else []:
             k = str(k).strip()
             # A single word ("norms", "training") names no particular debate, and an entity's
             # name ("United Nations", "GGE") is a mention, not a position: neither is a target.
@@ -164,15 +247,22 @@ def proposition_table(kb: Any) -> PropositionTable:
                 continue  # handled with context by GENERIC_NEW
             rx = safe_regex(r"\b" + re.escape(k) + r"\b(?!-)")
             if rx:
-                topic.append((pid, rx, None, False, KEYWORD_WEIGHT))
-    for pid, pats in BUILTIN.items():
-        if ids and pid not in ids:
-            continue
-        for p, pol, inv in pats:
-            topic.append((pid, re.compile(flex_ws(p), re.I), pol, inv, 1.0))
+                entries.append(Entry(pid, rx, "topic", None, False, KEYWORD_WEIGHT))
+    for table, broad in ((BUILTIN, False), (BROAD, True)):
+        for pid, pats in table.items():
+            if ids and pid not in ids:
+                continue
+            for p, pol, inv in pats:
+                entries.append(Entry(pid, re.compile(flex_ws(p), re.I), "topic", pol, inv,
+                                     BROAD_WEIGHT if broad else 1.0, broad))
     if not ids:
         ids = set(BUILTIN)
-    table = PropositionTable(support, oppose, topic, ids)
+    gate = LiteralGate()
+    for e in entries:
+        gate.add(e.rx.pattern, e.rx.flags)
+    gate.add(GENERIC_NEW.pattern, GENERIC_NEW.flags)  # the last index: "a new treaty"
+    gate.finish()
+    table = PropositionTable(entries, gate, ids)
     cache["props"] = table
     return table
 
@@ -183,6 +273,8 @@ _BAD_THING = re.compile(r"arms race|militari[sz]ation|weaponi[sz]ation|prolifera
 _PREVENTIVE = re.compile(r"prevent|avoid|halt|limit|restrict|ban|prohibit|non-proliferation|restraint|curb|stop|against", re.I)
 # A KB keyword names a debate less surely than a built-in target phrase.
 KEYWORD_WEIGHT = 0.8
+# A broad phrase ("cooperation", "the UN norms") less surely still: it needs a close cue.
+BROAD_WEIGHT = 0.8
 
 
 def _entity_names(kb: Any) -> set[str]:
@@ -198,39 +290,65 @@ def _entity_names(kb: Any) -> set[str]:
     return out
 
 
-def proposition_targets(text: str, a: int, b: int, kb: Any) -> list[Target]:
-    """Propositions named in text[a:b], with polarity where a KB cue fixes it."""
+def proposition_targets(text: str, a: int, b: int, kb: Any, hits: GateHits | None = None) -> list[Target]:
+    """Propositions named in text[a:b], with polarity where a KB cue fixes it.
+
+    `hits` (from `proposition_table(kb).scan(text)`, once per document) limits the regexes
+    run to those whose required words occur in the span; without it every regex runs.
+    """
     t = proposition_table(kb)
+    n = len(t.entries)
+    idx = hits.candidates(a, b) if hits is not None else range(n + 1)
     out: list[Target] = []
     opp_spans: list[tuple[int, int, str]] = []
-    for pid, rx in t.oppose:
-        for m in rx.finditer(text, a, b):
-            if m.end() > m.start():
-                out.append(Target(pid, m.start(), m.end(), "oppose", 0.9))
-                opp_spans.append((m.start(), m.end(), pid))
-    for pid, rx in t.support:
-        for m in rx.finditer(text, a, b):
+    for i in idx:
+        if i >= n:
+            continue
+        e = t.entries[i]
+        pid = e.pid
+        for m in e.rx.finditer(text, a, b):
             if m.end() <= m.start():
                 continue
-            if any(pid == p and s < m.end() and m.start() < e for s, e, p in opp_spans):
-                continue
-            if _BAD_THING.search(m.group(0)) and not _PREVENTIVE.search(m.group(0)):
-                # "militarization of cyberspace" names what the proposition is against: its
-                # polarity comes from the clause ("say no to ...") and is then inverted
-                out.append(Target(pid, m.start(), m.end(), None, 1.0, True))
-                continue
-            neg = negated(words_before(text, m.start(), 3, a))
-            out.append(Target(pid, m.start(), m.end(), "oppose" if neg else "support", 0.85))
-    for pid, rx, pol, inv, weight in t.topic:
-        for m in rx.finditer(text, a, b):
-            if m.end() > m.start():
-                out.append(Target(pid, m.start(), m.end(), pol, (0.8 if pol else 1.0) * weight, inv))
-    for m in GENERIC_NEW.finditer(text, a, b):
-        if not any(x.start <= m.start() < x.end for x in out):
-            out.append(Target("", m.start(), m.end(), None, 1.0, False, True))
-    # a keyword inside another proposition's longer phrase belongs to that phrase
-    return [x for x in out if x.confidence >= 1.0 or x.polarity or not any(
-        y.id != x.id and y.start <= x.start and x.end <= y.end and (y.end - y.start) > (x.end - x.start) for y in out)]
+            if e.kind == "oppose":
+                out.append(Target(pid, m.start(), m.end(), "oppose", 0.9))
+                opp_spans.append((m.start(), m.end(), pid))
+            elif e.kind == "support":
+                if any(pid == p and s < m.end() and m.start() < en for s, en, p in opp_spans):
+                    continue
+                if _BAD_THING.search(m.group(0)) and not _PREVENTIVE.search(m.group(0)):
+                    # "militarization of cyberspace" names what the proposition is against: its
+                    # polarity comes from the clause ("say no to ...") and is then inverted
+                    out.append(Target(pid, m.start(), m.end(), None, 1.0, True))
+                    continue
+                neg = negated(words_before(text, m.start(), 3, a))
+                out.append(Target(pid, m.start(), m.end(), "oppose" if neg else "support", 0.85))
+            elif e.broad:
+                out.append(Target(pid, m.start(), m.end(), e.polarity, (0.8 if e.polarity else 1.0) * e.weight,
+                                  e.invert, False, True))
+            else:
+                out.append(Target(pid, m.start(), m.end(), e.polarity, (0.8 if e.polarity else 1.0) * e.weight,
+                                  e.invert))
+    if hits is None or n in idx:
+        for m in GENERIC_NEW.finditer(text, a, b):
+            if not any(x.start <= m.start() < x.end for x in out):
+                out.append(Target("", m.start(), m.end(), None, 1.0, False, True))
+    # a keyword inside another proposition's longer phrase belongs to that phrase; a broad
+    # phrase inside any other target of its own proposition adds nothing
+    return [x for x in out if not _shadowed(x, out)]
+
+
+def _shadowed(x: Target, out: list[Target]) -> bool:
+    for y in out:
+        if y is x or not (y.start <= x.start and x.end <= y.end):
+            continue
+        longer = (y.end - y.start) > (x.end - x.start)
+        if x.broad and not y.broad and (y.id == x.id or longer):
+            return True
+        if x.broad and y.broad and y.id == x.id and longer:
+            return True
+        if not x.broad and x.confidence < 1.0 and not x.polarity and y.id != x.id and longer:
+            return True
+    return False
 
 
 class GenericResolver:

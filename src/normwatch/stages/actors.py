@@ -17,12 +17,13 @@ from ..extraction.coref import Person, resolve, surname_of
 from ..extraction.people import (
     PersonFound,
     name_runs,
+    of_after,
     role_after,
     role_before,
     speaks,
 )
-from ..extraction.quotes import find_quotes
-from ..extraction.speech import ISSUED_AFTER_SUBJECT, SPEECH_AFTER_SUBJECT
+from ..extraction.quotes import find_quotes, inside
+from ..extraction.speech import ISSUED_AFTER_SUBJECT, SPEECH_AFTER_SUBJECT, joint_opening
 from ..kb import load_kb
 from ..model import Actor, Document, Mention, Span, slugify
 from ..pipeline import stage
@@ -66,6 +67,7 @@ def find_actors(doc: Document, kb: Any) -> list[Actor]:
     text = doc.text
     sentences = list(doc.sentences) or ([Span(0, len(text))] if text else [])
     ms = sorted(doc.mentions, key=lambda m: m.span.start)
+    ms = sorted(ms + _title_case_acronyms(text, ms, kb), key=lambda m: m.span.start)
     aff_ms = [m for m in ms if m.kind in AFFILIATING]
     aff_starts = [m.span.start for m in aff_ms]
     blocked = [(m.span.start, m.span.end) for m in ms if m.kind not in ("person",)]
@@ -103,11 +105,15 @@ def find_actors(doc: Document, kb: Any) -> list[Actor]:
                 p.role = old.role = pf.role
             if not old.affiliation_span and pf.affiliation_span:
                 old.affiliation_span = pf.affiliation_span
+            if not old.affiliation_id and pf.affiliation_id:
+                old.affiliation_id = pf.affiliation_id
             if p.gender is None:
                 p.gender = pf.gender
         p.spans.append((pf.start, pf.end))
         p.defining.extend(pf.defining)
 
+    speaker = doc.meta.speaker if doc.meta else None
+    speaker_state = speaker if speaker and speaker.startswith("state:") else None
     # KB people named in the text (by name or alias) are people whatever their context.
     kb_person_spans = [m for m in ms if m.kind == "person"]
     for sent in sentences:
@@ -116,7 +122,9 @@ def find_actors(doc: Document, kb: Any) -> list[Actor]:
             continue  # no two capitalised words in a row: no name here (most sentences of a speech)
         for run in name_runs(text, a, b):
             if _overlaps(blocked, run.start, run.end):
-                continue
+                run = run.without_first() if run.tokens[0].isupper() else None
+                if run is None or _overlaps(blocked, run.start, run.end):
+                    continue  # "US Joe Biden": the acronym is a mention, the rest may be a name
             kbm = next((m for m in kb_person_spans if m.span.start <= run.start < m.span.end), None)
             role, aff, gender, pstart = role_before(text, a, run.start, mention_at)
             arole, aaff, aend = role_after(text, run.end, b, mention_spans)
@@ -130,11 +138,18 @@ def find_actors(doc: Document, kb: Any) -> list[Actor]:
             if kbm:
                 name = kb.name(kbm.kb_id) if kb is not None else name
             roles = [r for r in (role, arole) if r]
-            pf = PersonFound(name, run.start, run.end, "; ".join(roles) or None, aff or aaff, gender or None)
+            # The employer named with the name itself ("X of Japan") beats one in the title before
+            # it, which beats one in a later appositive.
+            oaff, oend = of_after(text, run.end, b, mention_at)
+            pf = PersonFound(name, run.start, run.end, "; ".join(roles) or None, oaff or aff or aaff, gender or None)
+            if pf.affiliation_span is None and speaker_state and role and OWN_BEFORE.search(text, max(a, pstart - 12), pstart):
+                pf.affiliation_id = speaker_state  # "our President Nicolas Maduro Moros" in a state's speech
             if role:
                 pf.defining.append((pstart, run.start))
             if arole:
                 pf.defining.append((run.end, aend))
+            if oaff:
+                pf.defining.append((run.end, oend))
             add(pid, name, pf)
     # KB people named without any context (a bare "a letter to Ban Ki-moon") are mentioned,
     # not acting; their other name mentions still count as spans once they are actors.
@@ -142,6 +157,7 @@ def find_actors(doc: Document, kb: Any) -> list[Actor]:
         if m.kb_id in people and (m.span.start, m.span.end) not in people[m.kb_id].spans:
             people[m.kb_id].spans.append((m.span.start, m.span.end))
 
+    order = _merge_variants(people, found, order)
     plist = [people[i] for i in order]
     quotes = find_quotes(text, [(p.start, p.end) for p in doc.paragraphs] or [(0, len(text))])
     resolve(text, plist, quotes, blocked)
@@ -152,13 +168,89 @@ def find_actors(doc: Document, kb: Any) -> list[Actor]:
         aff = None
         if pf.affiliation_span and pf.affiliation_span in by_span:
             aff = affiliation_of(by_span[pf.affiliation_span].kb_id, kb)
+        if aff is None:
+            aff = pf.affiliation_id
         if aff is None and kb is not None:
             rec = kb.get(p.id) or {}
             aff = rec.get("affiliation")
         out.append(Actor(p.id, "person", p.name, p.role, aff, [Span(s, e) for s, e in p.spans]))
-    _shared_government(out)
-    out.extend(_speaking_entities(doc, kb, ms, {a.id for a in out}))
+    if speaker is None:
+        # In a speech the people named are of many states (and of history); no state is shared.
+        _shared_government(out)
+    out.extend(_speaking_entities(doc, kb, ms, list(out)))
     return out
+
+
+# "our President", "my country's Foreign Minister": in a state's speech, the speaker's own official.
+OWN_BEFORE = re.compile(r"\b(?:[Oo]ur|[Mm]y(?:\s+country['\u2019]s)?)\s+(?:[a-z]+\s+)?$")
+# Title-case forms of acronyms ("Asean", "Nato") are found only for acronyms this long, so that
+# "Un" or "Eu" in a name never become organisations.
+MIN_ACRONYM = 4
+_ACRONYM_FORMS: dict[int, dict[str, tuple[str, str]]] = {}
+
+
+def _title_case_acronyms(text: str, ms: list[Mention], kb: Any) -> list[Mention]:
+    """Mentions of KB acronyms written in title case ("Asean Secretary-General"), which the
+    gazetteer matches only in capitals; used here as employers, not added to `doc.mentions`."""
+    if kb is None:
+        return []
+    key = id(kb)
+    forms = _ACRONYM_FORMS.get(key)
+    if forms is None:
+        forms = _ACRONYM_FORMS[key] = {
+            f.text.capitalize(): (f.id, f.kind) for f in reversed(kb.surface_forms())
+            if f.how == "abbreviation" and f.kind in AFFILIATING and f.text.isalpha() and f.text.isupper()
+            and len(f.text) >= MIN_ACRONYM}
+    if not forms:
+        return []
+    # substring tests run in C; most texts hold none of the forms and stop here
+    present = [f for f in forms if f in text]
+    if not present:
+        return []
+    out = []
+    taken = sorted((x.span.start, x.span.end) for x in ms)
+    rx = re.compile(r"\b(?:" + "|".join(present) + r")\b")
+    for m in rx.finditer(text):
+        if not _overlaps(taken, m.start(), m.end()):
+            kb_id, kind = forms[m.group()]
+            out.append(Mention(kb_id, kind, Span(m.start(), m.end()), "abbreviation"))
+    return out
+
+
+def _merge_variants(people: dict[str, Person], found: dict[str, PersonFound], order: list[str]) -> list[str]:
+    """One person for "Hugo Chavez Frias" and a later "Commander Chavez Frias": a name whose
+    words (two or more) run inside exactly one longer name is that person."""
+    words = {pid: people[pid].name.split() for pid in order}
+    merged: set[str] = set()
+    for pid in order:
+        w = words[pid]
+        if len(w) < 2:
+            continue
+        hosts = [q for q in order if q != pid and q not in merged and len(words[q]) > len(w)
+                 and _contains_run(words[q], w)]
+        if len(hosts) != 1:
+            continue
+        q = hosts[0]
+        host, part = people[q], people[pid]
+        host.spans.extend(part.spans)
+        host.defining.extend(part.defining)
+        fq, fp = found[q], found[pid]
+        if not fq.role and fp.role:
+            host.role = fq.role = fp.role
+        if not fq.affiliation_span and not fq.affiliation_id:
+            fq.affiliation_span, fq.affiliation_id = fp.affiliation_span, fp.affiliation_id
+        if host.gender is None:
+            host.gender = part.gender
+        merged.add(pid)
+    for pid in merged:
+        del people[pid]
+        del found[pid]
+    return [pid for pid in order if pid not in merged]
+
+
+def _contains_run(longer: list[str], shorter: list[str]) -> bool:
+    n = len(shorter)
+    return any(longer[i : i + n] == shorter for i in range(len(longer) - n + 1))
 
 
 # Titles of government office: an official with one of these but no named state, in a text
@@ -224,9 +316,11 @@ def affiliation_of(kb_id: str, kb: Any) -> str:
     return cur
 
 
-def _speaking_entities(doc: Document, kb: Any, ms: list[Mention], have: set[str]) -> list[Actor]:
-    """States and orgs that speak: the document's speaker, or the subject of a speech verb."""
+def _speaking_entities(doc: Document, kb: Any, ms: list[Mention], listed: list[Actor]) -> list[Actor]:
+    """States and orgs that speak: the document's speaker, the subject of a speech verb, or the
+    signatories of a joint statement. `listed` are the people found so far."""
     text = doc.text
+    have = {a.id for a in listed}
     speaking: list[str] = []
     speaker = doc.meta.speaker if doc.meta else None
     if speaker and speaker not in have and not speaker.startswith("person:"):
@@ -249,6 +343,29 @@ def _speaking_entities(doc: Document, kb: Any, ms: list[Mention], have: set[str]
             if text[m.span.end : m.span.end + 2] in ("'s", "\u2019s"):
                 continue
             speaking.append(m.kb_id)
+    extra: dict[str, list[Span]] = {}
+    # "the Dutch government said", "Czech authorities confirmed": the adjective's state speaks.
+    for m in ms:
+        if m.kind != "state" or m.how not in ("adjective", "demonym") or m.kb_id in have:
+            continue
+        g = GOVERNMENT_NOUN.match(text, m.span.end, min(len(text), m.span.end + 40))
+        if g and SPEECH_AFTER_SUBJECT.match(text, g.end(), min(len(text), g.end() + 80)):
+            if m.kb_id not in speaking:
+                speaking.append(m.kb_id)
+            extra.setdefault(m.kb_id, []).append(Span(m.span.start, g.end()))
+    for sid, span in _they_speakers(doc, ms, have):
+        if sid not in speaking:
+            speaking.append(sid)
+        extra.setdefault(sid, []).append(span)
+    # A joint statement's "We" is its signatories: the states of the people it lists speak.
+    joint = joint_opening(text, [(p.start, p.end) for p in doc.paragraphs] or [(0, len(text))])
+    if joint is not None:
+        for a in listed:
+            if a.affiliation and a.affiliation.startswith("state:") and a.affiliation not in speaking \
+                    and any(joint[0] <= sp.start < joint[1] for sp in a.spans):
+                speaking.append(a.affiliation)
+                we = text.rfind("We", 0, joint[0])
+                extra.setdefault(a.affiliation, []).append(Span(we, we + 2))
     out: list[Actor] = []
     if speaker and speaker.startswith("person:") and speaker not in have:
         rec = (kb.get(speaker) if kb is not None else None) or {}
@@ -257,9 +374,47 @@ def _speaking_entities(doc: Document, kb: Any, ms: list[Mention], have: set[str]
     for sid in speaking:
         kind = sid.split(":", 1)[0]
         name = kb.name(sid) if kb is not None else sid
-        spans = [m.span for m in ms if m.kb_id == sid and m.how not in NOT_SUBJECT_HOW]
+        spans = sorted([m.span for m in ms if m.kb_id == sid and m.how not in NOT_SUBJECT_HOW] + extra.get(sid, []))
         # An agency speaks for its state, a sub-unit for its organisation; a state for itself.
         out.append(Actor(sid, kind, name, None, affiliation_of(sid, kb), spans))
+    return out
+
+
+GOVERNMENT_NOUN = re.compile(r"\s+(?:[Gg]overnment|[Aa]uthorities|[Oo]fficials|[Mm]inistry|[Pp]olice|"
+                             r"[Ff]oreign\s+[Mm]inistry|[Ff]oreign\s+[Oo]ffice)\b")
+# "they said", "They added that ...": a plural subject of a speech verb, outside quotes.
+THEY_SAID = re.compile(r"\b[Tt]hey(?=\s)")
+# How far back (characters) "they" may reach for the organisation it stands for.
+THEY_WINDOW = 800
+# A state mention stands for a group of people only with one of these after it ("Asean member
+# states", "US officials"); an organisation is a group by itself.
+GROUP_NOUN = re.compile(r"\s+(?:\w+\s+){0,2}?(?:member\s+states|officials|authorities|governments|ministers|"
+                        r"leaders|allies|partners|delegations|researchers|investigators|experts)\b")
+
+
+def _they_speakers(doc: Document, ms: list[Mention], have: set[str]) -> list[tuple[str, Span]]:
+    """"..., they said": the most recent organisation (or group of a state's officials) before it.
+
+    People are not candidates: a news text names its people, and "they" after two named people
+    is left alone rather than guessed.
+    """
+    text = doc.text
+    cands = [t for t in THEY_SAID.finditer(text)
+             if SPEECH_AFTER_SUBJECT.match(text, t.end(), min(len(text), t.end() + 60))]
+    if not cands:
+        return []
+    quotes = find_quotes(text, [(p.start, p.end) for p in doc.paragraphs] or [(0, len(text))])
+    groups = [m for m in ms if m.kind in AFFILIATING and m.how not in NOT_SUBJECT_HOW
+              and (m.kind == "org" or GROUP_NOUN.match(text, m.span.end, min(len(text), m.span.end + 40)))]
+    starts = [m.span.start for m in groups]
+    out = []
+    for t in cands:
+        if inside(quotes, t.start()):
+            continue
+        i = bisect_right(starts, t.start()) - 1
+        if i < 0 or t.start() - groups[i].span.end > THEY_WINDOW or groups[i].kb_id in have:
+            continue
+        out.append((groups[i].kb_id, Span(t.start(), t.end())))
     return out
 
 

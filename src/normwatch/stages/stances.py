@@ -17,20 +17,23 @@ Run:  normwatch extract FILE --format jsonl   (the "stances" list)
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Any
 
 from ..pipeline import stage
 from ..extraction.cues import (
     CyberContext,
+    negated,
+    words_before,
     FIRST_PERSON,
+    LiteralGate,
     M,
     all_mentions,
     default_kb,
     enclosing,
     kb_get,
     sentence_spans,
-    split_sentences,
     within,
 )
 from ..extraction.stance_polarity import authored, clause_bounds, is_question, polarity
@@ -48,12 +51,21 @@ from ..settings import Settings
 MIN_CONFIDENCE = 0.5
 # How close a cue must stand to override a fixed phrase, or to govern a bare KB keyword.
 NEAR_CUE = 50
+# How close cyber words must stand to a proposition phrase in a long speech.
+CLOSE_WINDOW = 100
+# A target phrase naming the technology itself ("free and open internet", "the use of new
+# technologies to destabilize ...") is its own context.
+SELF_CONTEXT = re.compile(r"\b(?:cyber|ICTs?\b|internet|online|digital|technolog|information space)", re.I)
 # How many sentences back an anaphor ("the draft") may look for its instrument.
 ANAPHOR_SENTENCES = 3
 POSITION_VERB = re.compile(
     r"\b(?:support(?:s|ed)?|back(?:s|ed)|endors(?:es|ed)|oppos(?:es|ed)|is opposed to|are opposed to|"
     r"reject(?:s|ed)|welcom(?:es|ed)|call(?:s|ed)? for|urg(?:es|ed)|advocat(?:es|ed)|favou?r(?:s|ed)|"
     r"champion(?:s|ed)|push(?:es|ed) for|criticiz(?:es|ed)|criticis(?:es|ed)|"
+    # communiqué and news verbs that carry a position in what follows them
+    r"condemn(?:s|ed)|reaffirm(?:s|ed)|reiterat(?:es|ed)|pledg(?:es|ed)|commit(?:s|ted) to|subscrib(?:es|ed) to|"
+    r"stress(?:es|ed)|emphasi[sz](?:es|ed)|underscor(?:es|ed)|underlin(?:es|ed)|call(?:s|ed)? (?:on|upon)|"
+    r"ask(?:s|ed)|agree(?:s|d) (?:on|to)|"
     r"(?:has|have|had) (?:long |consistently |repeatedly )?(?:supported|opposed|rejected|backed|endorsed|called for|welcomed))\b",
     re.I,
 )
@@ -70,6 +82,7 @@ class Unit:
     end: int
     context_start: int  # how far back anaphors may look
     first_person: bool  # the actor's own words (quote or speech): authored-by-"we" applies
+    also: tuple[str, ...] = ()  # further holders of the same words (a joint statement's other parties)
 
 
 @stage("stances.v1", requires=("sentences", "mentions", "actors", "statements"), assigns=("stances",))
@@ -77,6 +90,36 @@ def extract_stances(doc: Document, settings: Settings) -> Document:
     """Fill `doc.stances`; see the module docstring for sources and rules."""
     doc.stances.extend(find_stances(doc, default_kb()))
     return doc
+
+
+class DocContext:
+    """Per-document lookups, each built on first use (a news page with no unit needs none)."""
+
+    def __init__(self, text: str, kb: Any, sents: list[Span]) -> None:
+        self.text = text
+        self.kb = kb
+        self.sents = sents
+        self._cyber: CyberContext | None = None
+        self._generic: GenericResolver | None = None
+        self._hits = None
+
+    @property
+    def cyber(self) -> CyberContext:
+        if self._cyber is None:
+            self._cyber = CyberContext(self.text)
+        return self._cyber
+
+    @property
+    def generic(self) -> GenericResolver:
+        if self._generic is None:
+            self._generic = GenericResolver(self.text, self.kb)
+        return self._generic
+
+    @property
+    def hits(self):
+        if self._hits is None:
+            self._hits = proposition_table(self.kb).scan(self.text)
+        return self._hits
 
 
 def find_stances(doc: Document, kb: Any) -> list[Stance]:
@@ -88,12 +131,12 @@ def find_stances(doc: Document, kb: Any) -> list[Stance]:
     ms = all_mentions(doc)
     insts = [m for m in ms if m.kind == "instrument"]
     units = list(_statement_units(doc, sents)) + list(_speaker_units(doc, sents))
+    units += list(_joint_units(doc, sents, ms))
     units += list(_subject_units(doc, sents, ms))
-    cyber = CyberContext(text)
-    generic = GenericResolver(text, kb)
+    ctx = DocContext(text, kb, sents)
     found: list[Stance] = []
     for u in units:
-        found.extend(_unit_stances(doc, u, insts, kb, cyber, generic))
+        found.extend(_unit_stances(doc, u, insts, kb, ctx))
     return merge(found)
 
 
@@ -108,6 +151,23 @@ def _affiliation_of(doc: Document, actor: str | None, given: str | None) -> str 
     return None
 
 
+class Cover:
+    """Does a span overlap any of a set of spans? (bisection over starts, running max of ends)."""
+
+    def __init__(self, spans: list[Span]) -> None:
+        spans = sorted(spans)
+        self.starts = [s.start for s in spans]
+        self.max_end: list[int] = []
+        hi = -1
+        for s in spans:
+            hi = max(hi, s.end)
+            self.max_end.append(hi)
+
+    def overlaps(self, s: Span) -> bool:
+        i = bisect_left(self.starts, s.end)  # spans starting before s ends
+        return i > 0 and self.max_end[i - 1] > s.start
+
+
 def _statement_units(doc: Document, sents: list[Span]):
     text = doc.text
     for st in doc.statements:
@@ -117,7 +177,7 @@ def _statement_units(doc: Document, sents: list[Span]):
         i = enclosing(sents, st.span.start)
         ctx = sents[max(0, i - ANAPHOR_SENTENCES)].start if i is not None else max(0, st.span.start - 600)
         if st.direct:
-            for s in split_sentences(text, st.span):
+            for s in _pieces(sents, st.span):
                 yield Unit(st.speaker, aff, s.start, s.end, ctx, True)
         else:
             # reported speech: the sentence around it holds the speech verb that may be the cue
@@ -132,19 +192,171 @@ def _speaker_units(doc: Document, sents: list[Span]):
     spk = doc.meta.speaker
     if not spk:
         return
-    others = [s.span for s in doc.statements if s.speaker and s.speaker != spk]
+    others = Cover([s.span for s in doc.statements if s.speaker and s.speaker != spk])
     aff = _affiliation_of(doc, spk, None)
     for i, s in enumerate(sents):
-        if any(o.overlaps(s) for o in others):
+        if others.overlaps(s):
             continue
         ctx = sents[max(0, i - ANAPHOR_SENTENCES)].start
         yield Unit(spk, aff, s.start, s.end, ctx, True)
 
 
+# --- joint statements --------------------------------------------------------------------
+
+# A joint text: its title (or first line) says so.
+JOINT_TITLE = re.compile(
+    r"\bjoint (?:\w+['’]? ){0,2}?(?:statement|declaration|communiqu[eé]|press release|readout|vision)\b|"
+    r"\bcommuniqu[eé]\b|\b(?:leaders|ministers)['’]? (?:statement|declaration)\b|\bdeclaration\b", re.I)
+# The opening sentence naming who "we" are: "We — A of X, B of Y – met ...", "Today, we, the
+# leaders of X, Y and Z, ...", "The members of the Initiative — X, Y, ... — met ...".
+_GROUP_NOUNS = (r"(?:leaders|heads of (?:state|government)|(?:foreign )?ministers|members|representatives|"
+                r"participants|governments|partners|delegations)")
+OPENER = re.compile(
+    r"[\s*#•]{0,3}(?:(?:Today|Together|Here|Now),?\s+)?(?:"
+    r"(?P<we>we\s*(?:,|—|–|--?)\s*|we,?\s+the\s+" + _GROUP_NOUNS + r"\b)|the\s+" + _GROUP_NOUNS + r"\b)", re.I)
+# Where the list of participants ends: the opener's main verb.
+OPENER_END = re.compile(
+    r"[—–]\s*[a-z]|\s(?:met|meet|gathered|convened|have|has|hereby|are|were|jointly|reaffirm\w*|affirm\w*|"
+    r"declare\w*|issue\w*|welcome\w*|commit\w*|inaugurat\w*|announce\w*|held|decided|agreed|adopt\w*|"
+    r"express\w*|underline\w*|stress\w*|recogni[sz]e\w*)\b")
+# "the leaders of A, B, C and D" anywhere in a joint text's opening.
+LEADERS_OF = re.compile(
+    r"\b(?:leaders|heads of (?:state|government)|(?:foreign )?ministers|representatives|governments|delegations|"
+    r"members) of\s+(?:the\s+)?$", re.I)
+JOINT_HEAD_CHARS = 3000
+MAX_OPENER = 500
+
+
+def joint_voice(doc: Document, sents: list[Span], ms: list[M]) -> tuple[list[str], int]:
+    """The participants a joint statement's "we" stands for, and where their voice begins.
+
+    A joint text (title says "Joint Statement", "Declaration", "Communiqué") or one opening
+    with "We — <names of X, Y, Z> — met ..." speaks for each participant: the states and
+    organisations named in its opener list, in "the leaders of X, Y and Z", or in the title,
+    and the states of the people listed there. Returns ([], 0) when the document is not one.
+    """
+    text = doc.text
+    if not sents:
+        return [], 0
+    title = doc.meta.title or text[sents[0].start:sents[0].end]
+    first_line = text[:text.find("\n")] if "\n" in text[:400] else text[:400]
+    joint = bool(JOINT_TITLE.search(title) or JOINT_TITLE.search(first_line))
+    parties: list[str] = []
+    begin = None
+    head = [s for s in sents if s.start < JOINT_HEAD_CHARS]
+    people = {a.id: a for a in doc.actors if a.kind == "person"}
+    for s in head:
+        om = OPENER.match(text, s.start, s.end)
+        if not om:
+            continue
+        lo = om.end()
+        end = OPENER_END.search(text, lo + 8, min(s.end, lo + MAX_OPENER))
+        hi = end.start() if end else min(s.end, lo + MAX_OPENER)
+        found = _parties_in(text, ms, people, lo, hi)
+        if len(found) < 2 or not (joint or om.group("we")):
+            continue
+        if any(st.span.overlaps(s) and not _own(st, found) for st in doc.statements):
+            continue  # someone else's quoted "we"
+        parties, begin = found, s.start
+        break
+    if not parties and joint:
+        # the title's parties ("U.S.-Singapore Joint Leaders' Statement"), or "the leaders of X and Y"
+        t_end = len(first_line)
+        parties = _parties_in(text, ms, people, 0, t_end) if title.strip() in first_line or not doc.meta.title else []
+        begin = t_end
+        if len(parties) < 2:
+            parties = []
+            for m in within(ms, 0, min(len(text), JOINT_HEAD_CHARS), ("state",)):
+                if LEADERS_OF.search(text[max(0, m.start - 60):m.start]):
+                    run = _coordinated_parties(text, ms, m)
+                    if len(run) >= 2:
+                        parties, begin = run, 0
+                        break
+    if len(parties) < 2:
+        return [], 0
+    return parties, begin or 0
+
+
+def _own(st: Any, parties: list[str]) -> bool:
+    """A statement made by one of the parties (or by one of their people)."""
+    return st.speaker in parties or (st.affiliation is not None and st.affiliation in parties)
+
+
+def _parties_in(text: str, ms: list[M], people: dict, lo: int, hi: int) -> list[str]:
+    out: list[str] = []
+    for m in within(ms, lo, hi, ("state", "org", "person")):
+        if m.how == "capital":
+            continue
+        pid = m.id
+        if m.kind == "person":
+            a = people.get(m.id)
+            pid = a.affiliation if a and a.affiliation else None
+        elif m.kind == "org" and not _org_can_sign(text, m):
+            continue
+        if pid and pid not in out and not pid.startswith("person:"):
+            out.append(pid)
+    for a in people.values():
+        if a.affiliation and a.affiliation.startswith("state:") and a.affiliation not in out \
+                and any(lo <= sp.start and sp.end <= hi for sp in a.spans):
+            out.append(a.affiliation)
+    return out
+
+
+def _org_can_sign(text: str, m: M) -> bool:
+    """An organisation named as a party ("and the European Union"), not as a place ("of Home Affairs")."""
+    before = text[max(0, m.start - 12):m.start].lower()
+    return not re.search(r"\b(?:of|at|in|by|from)\s+(?:the\s+)?$", before)
+
+
+def _coordinated_parties(text: str, ms: list[M], first: M) -> list[str]:
+    states = [m for m in ms if m.kind == "state" and m.how != "capital" and m.start >= first.start]
+    out = [first.id]
+    prev = first
+    for m in states[1:]:
+        gap = text[prev.end:m.start]
+        if len(gap) <= 12 and re.fullmatch(r"\s*(?:,|,?\s*and|&)\s*(?:the\s+)?", gap):
+            if m.id not in out:
+                out.append(m.id)
+            prev = m
+        elif m.start > prev.end:
+            break
+    return out
+
+
+def _joint_units(doc: Document, sents: list[Span], ms: list[M]):
+    """A joint statement's own voice: every sentence from its opener on, for each participant."""
+    if doc.meta.speaker:
+        return
+    parties, begin = joint_voice(doc, sents, ms)
+    if not parties:
+        return
+    others = Cover([s.span for s in doc.statements if s.speaker and not _own(s, parties)])
+    first, rest = parties[0], tuple(parties[1:])
+    for i, s in enumerate(sents):
+        if s.end <= begin or others.overlaps(s):
+            continue
+        ctx = sents[max(0, i - ANAPHOR_SENTENCES)].start
+        yield Unit(first, first, s.start, s.end, ctx, True, rest)
+
+
+# --- actors as subjects ------------------------------------------------------------------
+
+_VERB_GATE: list[Any] = []
+
+
+def _verb_hits(text: str):
+    if not _VERB_GATE:
+        g = LiteralGate()
+        g.add(POSITION_VERB.pattern, POSITION_VERB.flags)
+        g.finish()
+        _VERB_GATE.append(g)
+    return _VERB_GATE[0].scan(text)
+
+
 def _subject_units(doc: Document, sents: list[Span], ms: list[M]):
     """Sentences where a named actor is the subject of a position verb (outside statements)."""
     text = doc.text
-    stated = [s.span for s in doc.statements]
+    stated = Cover([s.span for s in doc.statements])
     spk = doc.meta.speaker
     subjects = [m for m in ms if m.kind in ("state", "org", "person") and m.how not in ("capital",)]
     for a in doc.actors:
@@ -152,10 +364,13 @@ def _subject_units(doc: Document, sents: list[Span], ms: list[M]):
             subjects.append(M(a.id, a.kind, sp.start, sp.end, "actor"))
     subjects.sort(key=lambda m: m.start)
     affs = {a.id: a.affiliation for a in doc.actors}
+    hits = _verb_hits(text)
     for i, s in enumerate(sents):
-        if any(o.overlaps(s) for o in stated):
+        if not hits.candidates(s.start, s.end) or stated.overlaps(s):
             continue
         for v in POSITION_VERB.finditer(text, s.start, s.end):
+            if text[v.start()].isupper():
+                continue  # "Supports to Governments": a heading, not a verb after its subject
             lo, _ = clause_bounds(text, s.start, s.end, v.start())
             subj = _subject(text, within(subjects, lo, v.start()), v.start())
             if not subj:
@@ -164,8 +379,12 @@ def _subject_units(doc: Document, sents: list[Span], ms: list[M]):
                 continue  # already read as the speaker's own voice
             ctx = sents[max(0, i - ANAPHOR_SENTENCES)].start
             for m in subj:
-                aff = affs.get(m.id) if m.kind == "person" else None
+                aff = affs.get(m.id) if m.kind == "person" else m.id
                 yield Unit(m.id, aff, v.start(), s.end, ctx, False)
+
+
+# Group nouns after a named actor that keep it the subject ("EU member states and NATO allies").
+_GROUP = r"(?:\s+(?:member states|members|allies|partners|countries|governments?|officials|leaders|ministers|authorities))?"
 
 
 def _subject(text: str, cands: list[M], verb: int) -> list[M]:
@@ -181,7 +400,7 @@ def _subject(text: str, cands: list[M], verb: int) -> list[M]:
     out = [last]
     for m in reversed(cands[:-1]):
         g = text[m.end:out[0].start]
-        if len(g) <= 8 and re.fullmatch(r"\s*(?:,|,?\s*and|&)\s*(?:the\s+)?", g):
+        if len(g) <= 30 and re.fullmatch(_GROUP + r"\s*(?:,|,?\s*and|&)\s*(?:the\s+|its\s+|their\s+)?", g):
             out.insert(0, m)
         else:
             break
@@ -190,13 +409,18 @@ def _subject(text: str, cands: list[M], verb: int) -> list[M]:
 
 # --- stances in one unit -------------------------------------------------------------------
 
-def _unit_stances(doc: Document, u: Unit, insts: list[M], kb: Any, cyber: CyberContext,
-                  generic: GenericResolver) -> list[Stance]:
+def _unit_stances(doc: Document, u: Unit, insts: list[M], kb: Any, ctx: DocContext) -> list[Stance]:
     text = doc.text
     if u.end <= u.start or is_question(text, u.start, u.end):
         return []
     # propositions are cyber-norms debates only where the text talks about cyberspace
-    targets: list[Target] = proposition_targets(text, u.start, u.end, kb) if cyber.near(u.start, u.end) else []
+    cyber = ctx.cyber
+    targets: list[Target] = (proposition_targets(text, u.start, u.end, kb, ctx.hits)
+                             if cyber.near(u.start, u.end) else [])
+    # a proposition phrase ("cooperation", "work together") needs cyber words close to it, not just
+    # somewhere near the unit: a speech's cooperation against terrorism is not a cyber-norms stance
+    targets = [t for t in targets if cyber.near_core(t.start, t.end, CLOSE_WINDOW)
+               or SELF_CONTEXT.search(text, t.start, t.end)]
     # a keyword inside an instrument's name ("Convention on Cybercrime") is that instrument, not a debate
     u_insts = [m for m in insts if m.start < u.end and u.start < m.end and names_it(text, m)]
     targets = [t for t in targets if t.polarity or not any(m.start < t.end and t.start < m.end for m in u_insts)]
@@ -206,11 +430,13 @@ def _unit_stances(doc: Document, u: Unit, insts: list[M], kb: Any, cyber: CyberC
     for t in targets:
         tid = t.id
         if t.generic:
-            tid = generic(t.start) or ""
+            tid = ctx.generic(t.start) or ""
             if not tid:
                 continue
         if t.polarity:
             pol, conf = t.polarity, t.confidence
+            if t.broad and negated(words_before(text, t.start, 3, u.start)):
+                continue  # "did not cooperate with partners"
             if pol == "support" and not t.id.startswith("instrument:"):
                 # a fixed-support phrase under a negated cue ("we do not believe international law applies")
                 p2 = polarity(text, u.start, u.end, t.start, t.end, max_before=NEAR_CUE)
@@ -228,9 +454,14 @@ def _unit_stances(doc: Document, u: Unit, insts: list[M], kb: Any, cyber: CyberC
             pol, conf = got[0], got[1] * t.confidence
         if t.invert:
             pol = {"support": "oppose", "oppose": "support"}.get(pol, pol)
+        if t.broad and pol != "support":
+            continue  # "Russia did not cooperate" is no position on cooperation
         if conf < MIN_CONFIDENCE:
             continue
-        out.append(Stance(u.actor, u.affiliation, tid, pol, conf, _evidence(doc, u, t)))
+        ev = _evidence(doc, u, t, ctx.sents)
+        out.append(Stance(u.actor, u.affiliation, tid, pol, conf, ev))
+        for other in u.also:
+            out.append(Stance(other, other, tid, pol, conf, ev))
     return out
 
 
@@ -239,12 +470,27 @@ def _authored_by(kb: Any, iid: str, org: str | None) -> bool:
     return bool(org) and org in (rec.get("body"), rec.get("author"))
 
 
-def _evidence(doc: Document, u: Unit, t: Target) -> Span:
+def _evidence(doc: Document, u: Unit, t: Target, sents: list[Span]) -> Span:
     """The sentence of the unit that holds the target (the unit itself when short)."""
-    for s in split_sentences(doc.text, Span(u.start, u.end)):
-        if s.start <= t.start < s.end:
-            return s
+    i = enclosing(sents, t.start)
+    if i is not None:
+        s = sents[i]
+        a, b = max(s.start, u.start), min(s.end, u.end)
+        if a < b:
+            return Span(a, b)
     return Span(u.start, u.end)
+
+
+def _pieces(sents: list[Span], span: Span) -> list[Span]:
+    """A span cut at the document's sentence ends (a quote of several sentences, hard-wrapped or not)."""
+    out = []
+    i = bisect_left([s.end for s in sents], span.start + 1) if sents else 0
+    while i < len(sents) and sents[i].start < span.end:
+        a, b = max(sents[i].start, span.start), min(sents[i].end, span.end)
+        if a < b:
+            out.append(Span(a, b))
+        i += 1
+    return out or [span]
 
 
 def merge(stances: list[Stance]) -> list[Stance]:

@@ -23,7 +23,7 @@ import re
 from bisect import bisect_right
 
 from ..extraction.quotes import Quote, find_quotes
-from ..extraction.speech import ISSUED_AFTER_SUBJECT, SPEECH_RE, STATEMENT_NOUN
+from ..extraction.speech import ISSUED_AFTER_SUBJECT, SPEECH_RE, STATEMENT_NOUN, joint_opening
 from ..model import Actor, Document, Span, Statement
 from ..pipeline import stage
 from ..settings import Settings
@@ -55,6 +55,11 @@ THAT_AFTER = re.compile(rf"\s{{1,3}}{_AUX}((?:{THAT_VERBS}))(?:\s+[\w,]+){{0,6}}
 # word that is not a time expression ("said SVR hackers orchestrated ...", not "said Monday").
 SAID_CLAUSE = re.compile(
     rf"\s{{1,3}}{_AUX}(sa(?:id|ys))\s+(?=(?:the|it|its|this|they|there|he|she|we|his|her|their|a|an)\s"
+    # or any other lower-case word that is not a preposition, time word or conjunction: "said
+    # member states were ...", "said under normal circumstances, ...", "said these challenges ..."
+    r"|(?!(?:in|on|at|during|after|before|last|yesterday|today|tonight|earlier|later|recently|previously|"
+    r"also|to|of|for|with|by|from|while|when|as|and|but|or|then|nothing|so|here|again|once|that|what|"
+    r"how|why|in|via|through|over|about|via|next|this\s+(?:week|month|year|morning))\b)[a-z][\w-]*\s"
     r"|(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|"
     r"July|August|September|October|November|December|In|On|At|Last|This|Earlier|Later|I)\b)[A-Z][\w&-]*\s+[a-z])"
 )
@@ -71,10 +76,14 @@ REDUCED_RELATIVE = re.compile(
 )
 # The source named last, after the reported clause: "<clause>, security firm X said this week."
 SOURCE_LAST = re.compile(
-    rf"\s{{1,3}}{_AUX}(?:sa(?:id|ys)|added|told\s[\w ]{{1,30}}?|reported|wrote|warned|claimed|confirmed|"
+    rf"\s{{1,3}}{_AUX}(?:sa(?:id|ys)|added|noted|told\s[\w ]{{1,30}}?|reported|wrote|warned|claimed|confirmed|"
     r"announced|stated)(?:\s+(?:on|in|at|this|last|a|an|the|earlier|late|early|[A-Z]?[a-z]+day|week|month|"
-    r"year|statement|report|interview|release|blog|post|today|yesterday)){0,5}\s*$"
+    r"year|statement|report|interview|release|blog|post|today|yesterday)){0,5}"
+    # the sentence ends, or goes on with a relative or a second verb: "..., he added, which he said ..."
+    r"(?:\s*$|,\s+(?:which|who|as|and|but|while|adding|saying|noting)\b)"
 )
+# The source named last after the verb: "<clause>, said Teo, who was speaking ...".
+SAID_BEFORE_SOURCE = re.compile(r",\s{1,3}(?:sa(?:id|ys)|added|noted|explained|stressed|wrote)\s+(?:the\s+)?$")
 # A short descriptor between the clause's comma and the source ("Slovak security firms").
 SOURCE_LAST_GAP = 60
 ACCORDING_CUE = re.compile(r"\b[Aa]ccording\s+to\b")
@@ -173,6 +182,7 @@ def find_statements(doc: Document) -> list[Statement]:
     out = _direct(doc, quotes, paragraphs, sentences, refs)
     quoted = [(q.open, (q.close + 1) if q.close is not None else q.end) for q in quotes]
     reported = _reported(doc, sentences, refs, quoted)
+    reported.extend(_carried_back(text, sentences, paragraphs, refs, quoted, reported + out))
     head = _headline(text, paragraphs)
     if head is not None:
         # A headline compresses a sentence of the body ("China accuses US of ..."): the body's
@@ -194,11 +204,19 @@ def find_statements(doc: Document) -> list[Statement]:
                     or (CYBER.search(doc.text, r.span.start, min(r.span.end, r.span.start + MAX_SENTENCE))
                         and not any(a <= r.span.start < b for a, b in kept))]
         out.extend(first)
+    joint = _joint(doc, sentences, quoted) if not (doc.meta and doc.meta.speaker) else []
+    if joint:
+        # The signatories' "we" sentences are theirs; a reported reading of them would repeat them.
+        jspans = sorted({(j.span.start, j.span.end) for j in joint})
+        reported = [r for r in reported if not _in_spans(jspans, r.span.start)]
+        out.extend(joint)
+    joint_spans = {j.span for j in joint}
     out.extend(reported)
-    seen: set[tuple[int, int]] = set()
+    seen: set[tuple[int, int, str | None]] = set()
     result = []
     for st in sorted(out, key=lambda s: (s.span.start, s.span.end)):
-        key = (st.span.start, st.span.end)
+        # one statement per span, except a joint statement's, which each signatory makes
+        key = (st.span.start, st.span.end, st.speaker if st.span in joint_spans else None)
         if key in seen or st.span.end <= st.span.start:
             continue
         seen.add(key)
@@ -258,13 +276,35 @@ def _direct(doc: Document, quotes: list[Quote], paragraphs: list[tuple[int, int]
             actor = _inherit(doc, attributed, k, paragraphs, pstarts, refs)
         if actor is None:
             continue
-        if len(text[q.start : q.end].split()) < DIRECT_SPAN_MIN_WORDS:
+        if len(text[q.start : q.end].split()) < DIRECT_SPAN_MIN_WORDS or _fragment(text, q):
             continue
         s, e = _strip_punct(text, q.start, q.end)
         if e <= s:
             continue
         out.append(Statement(actor.id, actor.affiliation, True, Span(s, e), cue))
     return out
+
+
+# A quoted fragment runs on into the writer's sentence: the word after its closing mark is
+# lower-case and not a speech verb ("relies on \u201cdiplomatic or legal channels\u201d first").
+FRAGMENT_MAX_WORDS = 8
+ATTRIBUTION_OPENERS = frozenset({"he", "she", "they", "we", "it", "the", "a", "an", "his", "her", "their",
+                                 "according", "officials", "experts"})
+PREDICATE = re.compile(r"\b(?:is|are|was|were|be|been|will|would|might|may|can|could|should|must|shall|has|have|"
+                       r"had|do|does|did|not|won't|can't)\b")
+RUNS_ON = re.compile(r"[\u201d\"]\s+([a-z][\w'-]*)")
+
+
+def _fragment(text: str, q: Quote) -> bool:
+    """A short quoted phrase inside the writer's own sentence: a term, not a statement."""
+    inner = text[q.start : q.end]
+    if q.close is None or len(inner.split()) >= FRAGMENT_MAX_WORDS or not inner[:1].islower():
+        return False
+    if inner.rstrip()[-1:] in ".!?," or PREDICATE.search(inner):
+        return False  # a sentence, or a predicate with its own verb ("might spur [a] cyber arms race")
+    m = RUNS_ON.match(text, q.close)
+    # '"...we will act" he said' lost its comma: a subject word after the mark opens an attribution
+    return m is not None and not SPEECH_RE.match(m.group(1)) and m.group(1) not in ATTRIBUTION_OPENERS
 
 
 def _strip_punct(text: str, s: int, e: int) -> tuple[int, int]:
@@ -437,6 +477,8 @@ def _intro_speaker(text: str, refs: _Refs, a: int, b: int, colon: bool) -> Actor
     return None
 
 
+# A bullet line without a closing stop: a link to another article ("* Singapore, US pledge ...").
+BULLET_LINK = re.compile(r"\s*[*\u2022\u25aa\u25cf>-]\s+[^\n]*?[^.!?:\"\u201d\s]\s*(?:\n|$)")
 # A list item with at most a few words before its quote: "* Being “the world's ...”".
 BULLET = re.compile(r"\s*(?:[*\u2022\u2013-]|\d{1,2}[.)])\s+(?:[\w'\u2019-]+\s+){0,3}$")
 LIST_ITEM = re.compile(r"\s*(?:[*\u2022\u2013-]|\d{1,2}[.)])\s")
@@ -467,22 +509,26 @@ def _reported(doc: Document, sentences: list[Span], refs: _Refs, quoted: list[tu
         end = b
         while end > a and text[end - 1] in ".!?\"'\u201d\u2019 ":
             end -= 1
-        for s, e, actor in refs.within(a, b):
-            if _in_spans(quoted, s):
-                continue
-            st = _reported_from(text, s, e, end, b, quoted)
-            if st is not None and _substantial(text, st[0]):
-                span, cue = st
-                out.append(Statement(actor.id, actor.affiliation, False, span, cue))
-                break
-        if not out or out[-1].span.start < a:
-            st = _source_last(text, a, end, refs, quoted)
-            if st is not None:
-                out.append(st)
+        if BULLET_LINK.match(text, a, b):
+            continue  # a "related coverage" link under the article, not a sentence of it
+        # A source named last speaks for the whole sentence, even when the clause has a subject
+        # of its own ("Asean advocated ..., said Teo"): it is tried first.
+        last = _source_last(text, a, end, refs, quoted)
+        if last is not None:
+            out.append(last)
+        else:
+            for s, e, actor in refs.within(a, b):
+                if _in_spans(quoted, s):
+                    continue
+                st = _reported_from(text, s, e, end, b, quoted)
+                if st is not None and _substantial(text, st[0]):
+                    span, cue = st
+                    out.append(Statement(actor.id, actor.affiliation, False, span, cue))
+                    break
         # "According to X, ..." (the clause after) or "..., according to X." (the clause before)
         for s, e, actor in refs.within(a, b):
-            cue = ACCORDING_CUE.search(text, max(a, s - 16), s)
-            if cue is None or _in_spans(quoted, s) or text[cue.end():s].strip() not in ("", "the", "The"):
+            cue = ACCORDING_CUE.search(text, max(a, s - 16), s) or _according_with_title(text, refs, a, s)
+            if cue is None or _in_spans(quoted, s):
                 continue
             cue_span = Span(cue.start(), cue.end())
             m = re.compile(r"[^,]{0,40}?,\s+").match(text, e, end)
@@ -501,9 +547,70 @@ def _reported(doc: Document, sentences: list[Span], refs: _Refs, quoted: list[tu
     return out
 
 
+# "according to Singapore's Minister for ..., Josephine Teo": the title between cue and name.
+ACCORDING_TITLE = re.compile(r"\b[Aa]ccording\s+to\s+(?:the\s+)?[^.;:\"\u201c\u201d]{3,200}?,\s+$")
+
+
+def _according_with_title(text: str, refs: _Refs, a: int, s: int) -> re.Match[str] | None:
+    """An "according to" cue separated from the name by the person's title and a comma."""
+    lo = max(a, s - 220)
+    m = None
+    for m in ACCORDING_CUE.finditer(text, lo, s):
+        pass  # the last cue before the name
+    if m is None:
+        return None
+    if not ACCORDING_TITLE.match(text, m.start(), s) or refs.within(m.end(), s - 1):
+        return None  # another actor between cue and name is the source, not a title
+    return m
+
+
+# "<clause>, they said." closing a paragraph: the pronoun's source also speaks the sentence before.
+OWN_SOURCE = re.compile(r"\b(?:said|says|told|according\s+to)\b", re.I)
+PRONOUN_LAST = re.compile(r",\s+(?:he|she|they)\s+(?:said|added|noted|stressed|argued)\s*[.!]?\s*$")
+
+
+def _carried_back(text: str, sentences: list[Span], paragraphs: list[tuple[int, int]], refs: _Refs,
+                  quoted: list[tuple[int, int]], found: list[Statement]) -> list[Statement]:
+    """The sentence before "<clause>, they said." in the same paragraph, when it names no
+    source of its own: news reports a source's points as a run of sentences attributed once,
+    at the end ("Member states had underscored X. Y was essential, they said.")."""
+    starts = [x.start for x in sentences]
+    pstarts = [p[0] for p in paragraphs]
+    taken = sorted((st.span.start, st.span.end) for st in found)
+    out = []
+    for st in found:
+        if st.direct:
+            continue
+        i = bisect_right(starts, st.span.start) - 1
+        if i < 1 or sentences[i].start != st.span.start or not PRONOUN_LAST.search(text, st.span.end, sentences[i].end):
+            continue
+        prev = sentences[i - 1]
+        pi = bisect_right(pstarts, prev.start) - 1
+        if pi < 0 or paragraphs[pi][1] < sentences[i].start or prev.start < paragraphs[pi][0]:
+            continue  # not in the same paragraph
+        a, e = prev.start, prev.end
+        while e > a and text[e - 1] in " \n":
+            e -= 1
+        if refs.within(a, e) or _long_quote_in(text, quoted, a, e) or _in_spans(taken, a) \
+                or OWN_SOURCE.search(text, a, e) or len(text[a:e].split()) < 6:
+            continue
+        out.append(Statement(st.speaker, st.affiliation, False, Span(a, e), st.cue))
+    return out
+
+
 def _source_last(text: str, a: int, end: int, refs: _Refs, quoted: list[tuple[int, int]]) -> Statement | None:
     """"<clause>, firm X said this week." -- the news convention of naming the source last."""
     for s, e, actor in reversed(refs.within(a, end)):
+        inv = SAID_BEFORE_SOURCE.search(text, max(a, s - 24), s)
+        if inv is not None and (e >= end or text[e:end].lstrip().startswith(",")):
+            if _in_spans(quoted, a) or _long_quote_in(text, quoted, a, inv.start()):
+                return None
+            span = Span(a, inv.start())
+            if not _substantial(text, span):
+                return None
+            verb = re.search(r"[a-z]+", text[inv.start():inv.end()])
+            cue = Span(inv.start() + verb.start(), inv.start() + verb.end()) if verb else None
+            return Statement(actor.id, actor.affiliation, False, span, cue)
         pos = e
         coord = COORDINATED.match(text, pos, end)
         if coord and SOURCE_LAST.match(text, coord.end(), end):
@@ -512,7 +619,8 @@ def _source_last(text: str, a: int, end: int, refs: _Refs, quoted: list[tuple[in
         if m is None:
             continue
         comma = text.rfind(",", a, s)
-        if comma < 0 or s - comma > SOURCE_LAST_GAP or _has_quote(text, a, end) or _in_spans(quoted, a):
+        if comma < 0 or s - comma > SOURCE_LAST_GAP or _long_quote_in(text, quoted, a, end) \
+                or _in_spans(quoted, a):
             return None
         span = Span(a, comma)
         if not _substantial(text, span):
@@ -579,6 +687,17 @@ def _until_quote(text: str, a: int, b: int) -> int:
     return a + len(clause)
 
 
+def _long_quote_in(text: str, quoted: list[tuple[int, int]], a: int, b: int) -> bool:
+    """Does text[a:b] hold a quotation long enough to be a statement of its own? (A quoted term,
+    "confidence-building", stays inside the reported clause.)"""
+    i = bisect_right(quoted, (a, -1))
+    while i < len(quoted) and quoted[i][0] < b:
+        if len(text[quoted[i][0] : quoted[i][1]].split()) >= DIRECT_SPAN_MIN_WORDS:
+            return True
+        i += 1
+    return _has_quote(text, a, b) and not quoted  # marks the quote finder did not pair
+
+
 def _has_quote(text: str, a: int, b: int) -> bool:
     return any(c in text[a:b] for c in ('"', "\u201c", "\u201d"))
 
@@ -618,6 +737,45 @@ def _first_person(doc: Document, sentences: list[Span], quoted: list[tuple[int, 
         if POSITION.search(text, a, b) or (first and NORM_TOPIC.search(text, a, b)):
             out.append(Statement(speaker, aff, True, Span(sent.start, sent.end), None))
     return out
+
+
+def _joint(doc: Document, sentences: list[Span], quoted: list[tuple[int, int]]) -> list[Statement]:
+    """A joint statement's first-person sentences, once per signatory listed after its "We".
+
+    The signatories are the people (or states) named in the opening listing; the sentences are
+    those the speech rule keeps (cyber topic, a position or the speakers speaking of themselves).
+    """
+    text = doc.text
+    opening = joint_opening(text, [(p.start, p.end) for p in doc.paragraphs] or [(0, len(text))])
+    if opening is None:
+        return []
+    signers = [a for a in doc.actors if (a.kind == "person" or a.kind == "state")
+               and any(opening[0] <= sp.start < opening[1] for sp in a.spans)]
+    if len(signers) < 2:
+        return []
+    if any(a.kind == "person" for a in signers):
+        signers = [a for a in signers if a.kind == "person"]  # the states speak through their delegates
+    out: list[Statement] = []
+    for sent in sentences:
+        a, b = sent.start, min(sent.end, sent.start + MAX_SENTENCE)
+        if a < opening[1] or _in_spans(quoted, a) or not WE_FIRST.search(text, a, b):
+            continue
+        if not CYBER.search(text, a, b) or JOINT_DESCRIPTIVE.search(text, a, b):
+            continue
+        # Each sentence counts once per signatory, so the bar is higher than in a speech: a
+        # position taken on a question of the norms debate.
+        if (POSITION.search(text, a, b) or JOINT_POSITION.search(text, a, b)) and NORM_TOPIC.search(text, a, b):
+            for sg in signers:
+                out.append(Statement(sg.id, sg.affiliation, True, Span(sent.start, sent.end), None))
+    return out
+
+
+# What signatories say they did together that is a position ("we reaffirm", "we recognised").
+JOINT_POSITION = re.compile(r"\b(?:re)?affirm\w*|\brecogni[sz]\w*|\bshared\s+the\s+view\b", re.I)
+# What they only report doing: a meeting's agenda is not a position.
+JOINT_DESCRIPTIVE = re.compile(r"\b[Ww]e\s+(?:also\s+)?(?:discussed|met|held|exchanged)\b")
+# The signatories' own voice: "we", "our" (a reported "they" is someone else's).
+WE_FIRST = re.compile(r"\b(?:[Ww]e|[Oo]ur|[Uu]s)\b")
 
 
 def _speaker_affiliation(doc: Document, speaker: str) -> str | None:
