@@ -175,7 +175,7 @@ def test_adjective_before_a_noun_is_not_the_claimant():
 
 def test_two_kb_incidents_fitting_victim_and_year_match_neither():
     from normwatch.model import Span
-    from normwatch.stages.incidents import _match_or_new
+    from normwatch.extraction.incident_match import match_or_new as _match_or_new
 
     kb = FakeKB([
         {"id": "incident:a-2021", "victims": ["state:USA"], "type": "espionage", "start": "2021-01"},
@@ -211,15 +211,24 @@ WORD = ("Wordsmith campaign", "incident:campaign-2017")
 
 
 def test_vague_new_incident_is_not_emitted():
-    # a victim but no time, or no victim at all: an id like `incident:slovakia` or
-    # `incident:unknown-victim` would never match another source's and says nothing new
-    text = "Russian cyberspies targeted the Slovak government for months."
-    doc = doc_of(text)
+    # no victim at all, or (in a long text) a victim but no time: an id like `incident:unknown-victim`
+    # would never match another source's and says nothing new
+    filler = " Diplomats met in Geneva to talk about trade and climate." * 30
+    doc = doc_of("Russian cyberspies targeted the Slovak government for months." + filler)
     add_mentions(doc, [("Russian", "state:RUS"), ("Slovak", "state:SVK")], how="adjective")
     assert find_incidents(doc, _kb_campaigns()) == []
     doc = doc_of("Statement by the NSA on continued counter-ransomware efforts.")
     add_mentions(doc, [("NSA", "org:nsa")])
     assert find_incidents(doc, _kb_campaigns()) == []
+
+
+def test_short_report_accusation_is_an_incident_without_a_time():
+    # issue 4: a short description's accusation with a victim needs no year (date null when none is known)
+    doc = doc_of("Russian cyberspies targeted the Slovak government for months.")
+    add_mentions(doc, [("Russian", "state:RUS"), ("Slovak", "state:SVK")], how="adjective")
+    incs = find_incidents(doc, _kb_campaigns())
+    assert [(i.incident, i.victim, i.date) for i in incs] == [("incident:slovakia", "state:SVK", None)]
+    assert [(a.accused, a.certainty) for a in incs[0].attributions] == [("state:RUS", "alleged")]
 
 
 def test_vague_claim_joins_the_documents_one_kb_incident():
@@ -243,7 +252,10 @@ def test_inferred_kb_incident_whose_state_is_the_attacker_is_dropped():
     add_mentions(doc, [("Russian", "state:RUS")], how="adjective")
     i = text.index("Russian")
     doc.mentions.append(Mention("incident:spree-2017", "incident", Span(i, i + 7), "victim-year"))
-    assert find_incidents(doc, _kb_campaigns()) == []
+    incs = find_incidents(doc, _kb_campaigns())
+    # the attacker's state is no victim; what is left is the accusation itself (issue 4: a new incident)
+    assert [(i.incident, i.victim) for i in incs] == [("incident:unknown-victim-2017", None)]
+    assert [a.accused for a in incs[0].attributions] == ["state:RUS"]
 
 
 def test_group_state_the_text_never_names_does_not_join_the_accused():
@@ -320,7 +332,7 @@ def test_kb_keyword_beside_campaign_needs_a_cyber_sentence():
 
 def test_spying_words_give_the_espionage_type():
     from normwatch.model import Span
-    from normwatch.stages.incidents import _sentence_type
+    from normwatch.extraction.incident_cues import sentence_type as _sentence_type
 
     for text in ("Hackers spied on the ministry.", "The group used spyware against diplomats.",
                  "The operation aimed at stealing sensitive information from the ministry."):

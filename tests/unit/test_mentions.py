@@ -212,3 +212,48 @@ def test_head_of_government_administration_is_its_state():
     doc = segment(Document(text, source="t"), Settings())
     got = [(m.kb_id, text[m.span.start:m.span.end]) for m in find_mentions(doc, load_kb()) if m.how == "administration"]
     assert got == [("state:USA", "Biden administration"), ("state:USA", "Biden-Harris Administration")]
+
+
+# --- issue 4: generic descriptions are not KB instruments -----------------------------------------
+
+def test_lowercase_generic_title_is_not_the_instrument():
+    assert "instrument:budapest-convention" not in ids("We also believe it is important to start work on a "
+                                                       "convention on cybercrime in the United Nations.")
+    assert "instrument:budapest-convention" in ids("Japan was the first Asian member of the Convention on Cybercrime.")
+    assert "instrument:budapest-convention" in ids("JAPAN JOINS THE CONVENTION ON CYBERCRIME")
+
+
+def test_title_casing_rule():
+    from normwatch.extraction.instrument_checks import title_cased_like
+
+    assert title_cased_like("the Paris Call", "the Paris Call") and title_cased_like("The Paris Call", "the Paris Call")
+    assert title_cased_like("UN cybercrime treaty", "UN cybercrime treaty")
+    assert not title_cased_like("UN cybercrime convention", "UN Cybercrime Convention")
+    assert title_cased_like("Convention On Cybercrime", "Convention on Cybercrime")  # headline case
+
+
+def _charter_kb() -> SmallKB:
+    return SmallKB([
+        {"id": "state:RUS", "name": "Russia", "adjectives": ["Russian"]},
+        {"id": "instrument:un-charter", "name": "Charter of the United Nations", "aliases": ["UN Charter"]},
+    ])
+
+
+def test_non_cyber_instrument_only_in_cyber_context():
+    filler = " Our farmers need rain, our children need schools and our towns need roads." * 8
+    war = "Russia's war against its neighbour violates the Charter of the United Nations." + filler
+    cyber = filler + " International law, including the UN Charter, applies in cyberspace." + filler
+    for text, want in ((war, []), (cyber, ["instrument:un-charter"])):
+        doc = segment(Document(text, source="t", meta=Meta()), Settings())
+        assert [m.kb_id for m in find_mentions(doc, _charter_kb()) if m.kind == "instrument"] == want
+
+
+def test_body_year_needs_the_year_beside_the_body_and_no_range():
+    assert "instrument:un-gge-2015-report" in ids("States can use the 2015 UN Group of Governmental Experts norms.")
+    # a mandate, not a report: "the GGE that sat from 2013 to 2015"
+    assert not [i for i in ids("The GGE, which sat from 2013 to 2015, wrote no report that year.")
+                if i.startswith("instrument:")]
+    # the year belongs to another phrase far from the body
+    far = ("The GGE met again; meanwhile, in a separate and unrelated development reported in 2013, "
+           "officials issued guidance.")
+    assert not [i for i in ids(far) if i.startswith("instrument:")]

@@ -29,6 +29,18 @@ REPORT_WORDS = re.compile(
     r"code|convention|declaration|resolution|guidelines|principles)\b",
     re.I,
 )
+# What a report of a body is also called: "the GGE's recommendations", "the 2015 GGE norms".
+REPORT_KIN = frozenset({"report", "reports", "recommendations", "conclusions", "outcome", "norms"})
+NEAR_YEAR = 40  # characters between a body's name and its year
+_RANGE_AFTER = re.compile(r"\s*(?:[-–—]|to|until|through)\s*(?:19|20)?\d\d\b")
+_RANGE_BEFORE = re.compile(r"(?:\b(?:19|20)\d\d\s*(?:[-–—]|to|until|through)\s*|\b(?:from|since|between)\s+)$", re.I)
+
+
+def _in_range(text: str, ys: int, ye: int) -> bool:
+    """A year that opens or closes a span of years ("2021–2025", "from 2021 to 2026", "since 2021")."""
+    return bool(_RANGE_AFTER.match(text, ye) or _RANGE_BEFORE.search(text[max(0, ys - 16):ys]))
+
+
 UPDATE = re.compile(
     r"\b(?:(?:the|this|that|its|an?)\s+(?:[\w-]+\s+){0,2}?(?:(?:was|were|has|had|have|is|been)\s+){1,2})?"
     r"(?:updated|revised|amended|re-?submitted|re-?issued|renewed|expanded)\b",
@@ -97,6 +109,15 @@ class DescriptionRules:
                 self.by_body.setdefault(rec["body"], []).append((y, rec["id"]))
             if rec.get("supersedes") and y:
                 self.successors.setdefault(rec["supersedes"], []).append((y, rec["id"]))
+        # instrument id -> the report nouns its own names use ("report", "code", "norms", "convention")
+        self.nouns: dict[str, frozenset[str]] = {}
+        for rec in self.instruments:
+            words = {w.lower() for n in [rec.get("name") or "", *(rec.get("aliases") or [])]
+                     for w in re.findall(r"[A-Za-z]+", str(n))}
+            nouns = {w for w in words if REPORT_WORDS.fullmatch(w)}
+            if "report" in nouns:
+                nouns |= REPORT_KIN
+            self.nouns[rec["id"]] = frozenset(nouns)
         self.incidents = kb.records("incident")
         # event base names (years removed) -> [(year, event id)]
         self.event_bases: dict[str, list[tuple[int, str]]] = {}
@@ -123,21 +144,34 @@ class DescriptionRules:
                     yield Found(iid, "instrument", m.start(), m.end(), "description")
 
     def by_body_year(self, text: str, a: int, b: int, bodies: list[tuple[str, int, int]]) -> Iterable[Found]:
-        """A body that makes instruments + a year + a report noun -> that year's instrument."""
-        years = years_in(text, a, b)
-        if not years or not bodies:
+        """A body that makes instruments + its year + a report noun, all close together -> that year's instrument.
+
+        Close means the year within NEAR_YEAR characters of the body (no ";" between: a reference
+        list is not one phrase) and the noun just around them; a year range ("2021–2025 OEWG",
+        "from 2021 to 2026") names a body's mandate, not a report; and the noun must be one the
+        instrument's own names use ("guidelines" of the Council of Europe are not its Protocol).
+        """
+        if not bodies:
             return
-        rep = REPORT_WORDS.search(text, a, min(b, a + MAX_SENTENCE))
-        if not rep:
+        b = min(b, a + MAX_SENTENCE)
+        years = [(y, ys, ye) for y, ys, ye in years_in(text, a, b) if not _in_range(text, ys, ye)]
+        if not years:
             return
         for body, bs, be in bodies:
             made = self.by_body.get(body, [])
             for y, ys, ye in years:
+                lo, hi = min(bs, ys), max(be, ye)
+                if max(bs, ys) - min(be, ye) > NEAR_YEAR or ";" in text[lo:hi]:
+                    continue
                 for iy, iid in made:
-                    if iy == y:
-                        s = min(bs, ys)
-                        e = max(be, ye, rep.end() if rep.start() - be < 60 else be)
-                        yield Found(iid, "instrument", s, e, "body-year")
+                    if iy != y:
+                        continue
+                    nouns = self.nouns.get(iid, frozenset())
+                    rep = next((r for r in REPORT_WORDS.finditer(text, max(a, lo - 25), min(b, hi + 60))
+                                if r.group(0).lower() in nouns and ";" not in text[min(hi, r.start()):max(lo, r.end())]),
+                               None)
+                    if rep is not None:
+                        yield Found(iid, "instrument", min(lo, rep.start()), max(hi, rep.end()), "body-year")
 
     def by_update(self, text: str, a: int, b: int, recent: list[str]) -> Iterable[Found]:
         """"X was updated in 2015" after a mention of X -> the KB instrument that supersedes X in 2015."""

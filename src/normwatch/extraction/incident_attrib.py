@@ -1,0 +1,139 @@
+"""Attribution claims for one incident reading in one sentence: accused, claimant, certainty, channel.
+
+Why apart from the stage: who is blamed and who says so are read from the same sentence with
+the same slot cues (`attrib_cues`), whichever way the incident itself was found (KB name,
+"X v. Y", attack cue, a back-reference in the next sentence).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .attrib_cues import certainty, channel, group_state, is_accused, is_claimant
+from .cues import M, coordinated, kb_get
+from .incident_cues import AGENT, ATTRIB_VERB, GOV_SUBJECT, INCIDENT_NOUN_AFTER, STATE_AGENT, STATE_BODY
+from .incident_match import Hit
+from ..model import Attribution, Document, Span
+
+def statement_speaker(doc: Document, s: Span) -> str | None:
+    for st in doc.statements:
+        if st.span.overlaps(s) and st.speaker:
+            return st.affiliation or st.speaker
+    return None
+
+
+def without_other_organs(kb: Any, text: str, s: Span, orgs: list[M], accused: str) -> str:
+    """The sentence with other states' agencies blanked: "the NSA issued an advisory on Chinese
+    hackers" names a US organ as the claimant, not China's channel."""
+    sent = text[s.start:s.end]
+    for m in orgs:
+        st = org_state(kb, m.id)
+        if st and st != accused and s.start <= m.start and m.end <= s.end:
+            a, b = m.start - s.start, m.end - s.start
+            sent = sent[:a] + " " * (b - a) + sent[b:]
+    return sent
+
+
+def verb_pos(text: str, s: Span) -> int:
+    """Where the sentence's verb of attribution starts (its end when it has none)."""
+    m = ATTRIB_VERB.search(text, s.start, s.end)
+    return m.start() if m else s.end
+
+
+def governmental(kb: Any, who: str) -> bool:
+    """A state, a government agency or an intergovernmental body: who can attribute formally."""
+    if who.startswith("state:"):
+        return True
+    rec = kb_get(kb, who) or {}
+    return rec.get("kind") in ("government-agency", "igo", "un-body") or (
+        rec.get("state") is not None and rec.get("kind") != "company")
+
+
+def org_state(kb: Any, org_id: str) -> str | None:
+    """The state a government agency belongs to (org:gru -> state:RUS), else None."""
+    rec = kb_get(kb, org_id) or {}
+    return rec.get("state") if rec.get("kind") == "government-agency" else None
+
+
+def attributions(doc: Document, kb: Any, h: Hit, s: Span, states: list[M], groups: list[M],
+                  orgs: list[M] = (), doc_states: frozenset[str] | None = None,
+                  doc_accused: frozenset[str] = frozenset()) -> list[Attribution]:
+    text = doc.text
+    sent = text[s.start:s.end]
+    accused: list[tuple[str, str | None]] = list(h.accused)
+    victim_orgs = {v for v in (kb_get(kb, h.incident) or {}).get("victims") or [] if str(v).startswith("org:")}
+    # "the SolarWinds breach that has since been attributed to ...": the company names the incident, it is
+    # not the one attributing it
+    claim_ms = [m for m in list(states) + list(orgs) if is_claimant(text, m, s.start)
+                and not (m.kind == "org" and (m.id in victim_orgs or INCIDENT_NOUN_AFTER.match(text, m.end)))]
+    # "Ukraine, the United States and the United Kingdom attributed ...": every one of them claims it
+    both = sorted(list(states) + list(orgs), key=lambda m: m.start)
+    for c in list(claim_ms):
+        idx = next((i for i, m in enumerate(both) if m is c), None)
+        if idx is not None:
+            for m in coordinated(text, both, idx):
+                if m not in claim_ms:
+                    claim_ms.append(m)
+    claimants: list[str] = []
+    for m in claim_ms:
+        cid = (org_state(kb, m.id) or m.id) if m.kind == "org" else m.id
+        if cid not in claimants:
+            claimants.append(cid)
+    for g in groups:
+        if g.kind == "state":  # a back-reference to the state a short report accused before
+            accused.append((g.id, None))
+            continue
+        st, cat = group_state(kb, g.id)
+        if st and doc_states is not None and st not in doc_states and doc_accused - {st}:
+            # the KB ties the group to a state the text never names, while the text blames another:
+            # the text's own claim stands (a group's KB link can postdate or differ from the report)
+            continue
+        if st:
+            accused.append((st, cat))
+    for m in orgs:
+        st = org_state(kb, m.id)
+        if st and m not in claim_ms and is_accused(text, m):
+            accused.append((st, "state-organ"))
+    for m in states:
+        if m.id == h.victim or m in claim_ms:
+            continue
+        if is_accused(text, m):
+            # "carried out by the Islamic Republic of Iran": the state itself is named as the doer
+            agent = STATE_AGENT.search(text[max(s.start, m.start - 40):m.start]) or STATE_BODY.match(text, m.end)
+            accused.append((m.id, AGENT if agent else None))
+    cert = certainty(sent)
+    if not accused and cert == "denied":
+        # "Russia denied any role in ...": the one denying is the one accused
+        accused = [(c, None) for c in claimants if c.startswith("state:")]
+        claimants = []
+    # the victim does not attack itself (a victim's own agency named in the sentence is its responder)
+    accused = [(a, c) for a, c in accused if a != h.victim]
+    if not accused:
+        return []
+    speaker = statement_speaker(doc, s)
+    if not speaker and not claimants and doc.meta.speaker:
+        speaker = doc.meta.speaker  # a speech's own voice makes the claim
+    who_all: list[str | None] = [speaker] if speaker else (claimants or [None])
+    out: list[Attribution] = []
+    seen: set[tuple[str, str | None]] = set()
+    for acc, cat in accused:
+        for who in who_all:
+            if who == acc and cert != "denied":
+                continue
+            c = cert
+            if cert == "denied":
+                who = acc  # the accused denies it
+            elif cert == "official" and who is None and not GOV_SUBJECT.search(text, s.start, verb_pos(text, s)):
+                c = "alleged"  # no government is named as making it
+            elif cert == "official" and who and not governmental(kb, who):
+                c = "alleged"  # a company's or researcher's attribution is not a government's formal one
+            elif cert == "alleged" and who and who == doc.meta.speaker and who.startswith("state:"):
+                c = "official"  # a government's own speech or statement is a formal attribution
+            if (acc, who) in seen:
+                continue
+            seen.add((acc, who))
+            via = channel(without_other_organs(kb, text, s, orgs, acc), None if cat == AGENT else cat)
+            if cat == AGENT and via in ("state-sponsored-proxy", "unknown"):
+                via = "state-organ"
+            out.append(Attribution(acc, who, c, via, s))
+    return out
