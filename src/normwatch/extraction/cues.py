@@ -17,7 +17,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from ..model import Document, Mention, Span
 
@@ -448,6 +448,61 @@ class CyberContext:
             return True
         i = bisect_left(self.core_hits, start - window)
         return i < len(self.core_hits) and self.core_hits[i] <= end + window
+
+
+    def core_in(self, start: int, end: int) -> bool:
+        """A core cyber term inside [start, end) (dense documents not assumed)."""
+        i = bisect_left(self.core_hits, start)
+        return i < len(self.core_hits) and self.core_hits[i] < end
+
+
+# --- topic carried over from the sentence before -------------------------------------------
+
+# A noun phrase that points back at what was just discussed ("those threats", "such attacks",
+# "these new technologies", "this challenge"): the sentence goes on with the topic of the one
+# before. The head nouns are those a speech uses for a policy domain and its problems; vague ones
+# ("this area", "these efforts") and "that" (mostly a conjunction) are left out.
+TOPIC_ANAPHOR = re.compile(
+    r"\b(?:th(?:ose|ese|is)|such)\s+(?:[a-z][\w-]*\s+){0,2}?"
+    r"(?:threats?|attacks?|challenges?|technolog(?:y|ies)|tools?|crimes?|activit(?:y|ies)|acts?|risks?|dangers?|"
+    r"issues?|problems?|domain|space|sphere|environment|developments?|capabilit(?:y|ies)|weapons?|operations?|"
+    r"incidents?|networks?|systems?|platforms?|means|phenomen(?:on|a)|menaces?|scourges?|vulnerabilit(?:y|ies)|"
+    r"norms?|rules?|principles|measures|commitments?|negotiations?|discussions?|process(?:es)?|frameworks?|"
+    r"instruments?|conventions?|treat(?:y|ies)|agreements?|"
+    r"innovations?|advances|infrastructures?)\b",
+    re.I)
+# A connective drawing on the sentence just before ("It is therefore imperative ...").
+TOPIC_CONNECTIVE = re.compile(
+    r"\b(?:therefore|thus|hence|consequently|to (?:that|this) end|in (?:this|that) (?:regard|respect|context|"
+    r"connection))\b", re.I)
+# How many sentences back an anaphoric noun phrase may reach; a connective reaches one.
+CARRY_SENTENCES = 2
+
+
+def carries_topic(text: str, sents: list[Span], i: int, on_topic: Callable[[int], bool], floor: int = 0) -> bool:
+    """Does sentence `i` carry the topic of one of the sentences just before it?
+
+    Why: a speech says "threats in cyberspace present a serious challenge. It is therefore
+    imperative that the international community address those threats." -- the second
+    sentence is on the cyber topic although it names none of its words. True when sentence
+    `i` holds an anaphoric noun phrase (or a concluding connective) and one of the previous
+    `CARRY_SENTENCES` (one, for a connective) sentences starting at or after `floor` (the
+    paragraph's start) is on the topic. The carry does not chain: `on_topic` is the
+    sentence's own test.
+    """
+    s = sents[i]
+    if TOPIC_ANAPHOR.search(text, s.start, s.end):
+        reach = CARRY_SENTENCES
+    elif TOPIC_CONNECTIVE.search(text, s.start, s.end):
+        reach = 1
+    else:
+        return False
+    for j in range(i - 1, max(-1, i - 1 - reach), -1):
+        if sents[j].start < floor:
+            break
+        if on_topic(j):
+            return True
+    return False
 
 
 # The words of CYBER: (lower-cased form, may the word go on ("cyber" in "cyberattack"), is it core)

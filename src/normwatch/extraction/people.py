@@ -89,8 +89,19 @@ NOT_NAME = frozenset(
     day week month year century era age times vision agenda goals goal sustainable development
     statement statements resolution communique charter protocol session assembly
     government administration authority authorities police parliament cabinet commission secretariat
-    embassy delegation presidency congress senate""".split()
+    embassy delegation presidency congress senate
+    order orders executive memorandum directive guidance notice advisory alert sheet readout remarks
+    briefing release proclamation fact update annex appendix article section chapter paragraph amendment
+    regulation regulations rule rules standard standards principles norms code conduct measures sanctions
+    action actions plan business summary overview press transcript testimony hearing letter speech address""".split()
 )
+# Title-case words of documents and headlines ("Executive Order Targeting ...", "Strengthening
+# Cybersecurity Act") are common nouns, adjectives and gerunds that no given name or surname shares:
+# told apart by their endings. Lengths keep short names out ("Clement", "Marion"); an "-ing" word
+# counts only with a stem of two or more syllables ("Targeting", "Countering"), since surnames end
+# in "-ing" after one ("Jinping", "Manning", "Browning", "Harding").
+COMMON_ENDINGS = re.compile(r"(?:tion|sion|ity|tive|sive)s?$|(?<=.{5})ness$|(?<=.{4})ments?$|(?<=..)isms?$")
+_VOWELS = re.compile(r"[aeiouy]+")
 TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[A-Z]\.(?!\w)|[^\W\d_][\w'\u2019-]*|\d[\w.,]*|[^\w\s]")
 _LOWER = re.compile(r"[a-z\u00df-\u00ff]")
 POSSESSIVE = re.compile(r"['\u2019]s$")
@@ -169,9 +180,16 @@ def _name_token(text: str, t: Tok) -> str | None:
         return None
     base = POSSESSIVE.sub("", w)
     low = base.lower()
-    if low in STOPWORDS or low in NOT_NAME or is_role_word(base):
+    if low in STOPWORDS or low in NOT_NAME or is_role_word(base) or common_noun_form(low):
         return None
     return "name"
+
+
+def common_noun_form(low: str) -> bool:
+    """Is this lower-cased word shaped like a common noun or gerund, never a person's name?"""
+    if len(low) >= 7 and COMMON_ENDINGS.search(low):
+        return True
+    return len(low) >= 7 and low.endswith("ing") and len(_VOWELS.findall(low[:-3])) >= 2
 
 
 def name_runs(text: str, a: int, b: int) -> list[NameRun]:

@@ -24,6 +24,7 @@ from typing import Any
 from ..pipeline import stage
 from ..extraction.cues import (
     CyberContext,
+    carries_topic,
     negated,
     words_before,
     FIRST_PERSON,
@@ -95,10 +96,11 @@ def extract_stances(doc: Document, settings: Settings) -> Document:
 class DocContext:
     """Per-document lookups, each built on first use (a news page with no unit needs none)."""
 
-    def __init__(self, text: str, kb: Any, sents: list[Span]) -> None:
+    def __init__(self, text: str, kb: Any, sents: list[Span], pstarts: list[int] | None = None) -> None:
         self.text = text
         self.kb = kb
         self.sents = sents
+        self.pstarts = pstarts or []
         self._cyber: CyberContext | None = None
         self._generic: GenericResolver | None = None
         self._hits = None
@@ -114,6 +116,16 @@ class DocContext:
         if self._generic is None:
             self._generic = GenericResolver(self.text, self.kb)
         return self._generic
+
+    def carried(self, pos: int) -> bool:
+        """Does the sentence at `pos` carry the cyber topic of the one(s) before ("those threats")?"""
+        i = enclosing(self.sents, pos)
+        if i is None:
+            return False
+        k = bisect_left(self.pstarts, pos + 1) - 1
+        floor = self.pstarts[k] if k >= 0 else 0
+        sents, cyber = self.sents, self.cyber
+        return carries_topic(self.text, sents, i, lambda j: cyber.core_in(sents[j].start, sents[j].end), floor)
 
     @property
     def hits(self):
@@ -133,7 +145,7 @@ def find_stances(doc: Document, kb: Any) -> list[Stance]:
     units = list(_statement_units(doc, sents)) + list(_speaker_units(doc, sents))
     units += list(_joint_units(doc, sents, ms))
     units += list(_subject_units(doc, sents, ms))
-    ctx = DocContext(text, kb, sents)
+    ctx = DocContext(text, kb, sents, [p.start for p in doc.paragraphs])
     found: list[Stance] = []
     for u in units:
         found.extend(_unit_stances(doc, u, insts, kb, ctx))
@@ -418,9 +430,10 @@ def _unit_stances(doc: Document, u: Unit, insts: list[M], kb: Any, ctx: DocConte
     targets: list[Target] = (proposition_targets(text, u.start, u.end, kb, ctx.hits)
                              if cyber.near(u.start, u.end) else [])
     # a proposition phrase ("cooperation", "work together") needs cyber words close to it, not just
-    # somewhere near the unit: a speech's cooperation against terrorism is not a cyber-norms stance
+    # somewhere near the unit: a speech's cooperation against terrorism is not a cyber-norms stance.
+    # A sentence that carries the topic over ("address those threats") counts as close.
     targets = [t for t in targets if cyber.near_core(t.start, t.end, CLOSE_WINDOW)
-               or SELF_CONTEXT.search(text, t.start, t.end)]
+               or SELF_CONTEXT.search(text, t.start, t.end) or ctx.carried(t.start)]
     # a keyword inside an instrument's name ("Convention on Cybercrime") is that instrument, not a debate
     u_insts = [m for m in insts if m.start < u.end and u.start < m.end and names_it(text, m)]
     targets = [t for t in targets if t.polarity or not any(m.start < t.end and t.start < m.end for m in u_insts)]

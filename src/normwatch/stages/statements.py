@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
+from ..extraction.cues import carries_topic
 from ..extraction.quotes import Quote, find_quotes
 from ..extraction.speech import ISSUED_AFTER_SUBJECT, SPEECH_RE, STATEMENT_NOUN, joint_opening
 from ..model import Actor, Document, Span, Statement
@@ -101,7 +102,10 @@ POSITION = re.compile(
     r"\b(?:must|should|shall|need|needs|needed|critical|crucial|essential|vital|important|imperative|urge[sd]?|"
     r"call(?:s|ed)? (?:on|for|upon)|support(?:s|ed)?|welcome[sd]?|condemn(?:s|ed)?|reject(?:s|ed)?|oppose[sd]?|"
     r"believe[sd]?|commit(?:ted|ment|s)?|confirm(?:s|ed)?|attribut\w+|responsib\w+|unacceptable|"
-    r"stand(?:s)? (?:ready|firm|with)|determined|resolved|can and must|have to|has to)\b",
+    r"stand(?:s)? (?:ready|firm|with)|determined|resolved|can and must|have to|has to|requires?|"
+    # a judgement of the problem ("present a serious challenge"), a hope or a refusal
+    r"(?:serious|grave|major|growing|real|common|global|new) (?:challenges?|threats?|concerns?|dangers?|risks?)|"
+    r"hope[sd]? (?:to|that)|hoping to|(?:can ?not|can't|never|neither can \w+) accept)\b",
     re.I,
 )
 # What the norms debate is about: a first-person sentence on the cyber domain without a
@@ -718,7 +722,12 @@ def _first_person(doc: Document, sentences: list[Span], quoted: list[tuple[int, 
     aff = _speaker_affiliation(doc, speaker)
     inst = sorted(m.span.start for m in doc.mentions
                   if m.kind == "instrument" and m.kb_id not in GENERAL_INSTRUMENTS)
-    cyber = [bool(CYBER.search(text, s.start, min(s.end, s.start + MAX_SENTENCE))) for s in sentences]
+    own = [bool(CYBER.search(text, s.start, min(s.end, s.start + MAX_SENTENCE))) for s in sentences]
+    # "It is therefore imperative that the international community address those threats."
+    # carries the cyber topic of the sentence before it (same paragraph; the carry does not chain).
+    pstarts = [p.start for p in doc.paragraphs]
+    cyber = [own[i] or carries_topic(text, sentences, i, own.__getitem__, _floor(pstarts, s.start))
+             for i, s in enumerate(sentences)]
     # The speaker naming itself ("China supports ...") speaks in the first person too.
     self_refs = sorted(m.span.start for m in doc.mentions if m.kb_id == speaker and m.how in ("name", "alias",
                                                                                                "abbreviation"))
@@ -737,6 +746,12 @@ def _first_person(doc: Document, sentences: list[Span], quoted: list[tuple[int, 
         if POSITION.search(text, a, b) or (first and NORM_TOPIC.search(text, a, b)):
             out.append(Statement(speaker, aff, True, Span(sent.start, sent.end), None))
     return out
+
+
+def _floor(pstarts: list[int], pos: int) -> int:
+    """The start of the paragraph holding `pos` (0 without paragraphs)."""
+    i = bisect_right(pstarts, pos) - 1
+    return pstarts[i] if i >= 0 else 0
 
 
 def _joint(doc: Document, sentences: list[Span], quoted: list[tuple[int, int]]) -> list[Statement]:

@@ -37,8 +37,9 @@ _VERBS: list[tuple[str, str]] = [
     ("ratified", r"ratif(?:ied|ies|y)"),
     ("acceded", r"acceded to|accede to|accedes to"),
     ("signed", r"signed(?: on to| up to)?|signs"),
-    ("endorsed", r"endors(?:ed|es)|(?:has|have) (?:also )?(?:joined|become) (?:the )?supporters? of"),
-    ("joined", r"joined|join|joins|became (?:a )?part(?:y|ies) to|become (?:a )?part(?:y|ies) to"),
+    ("endorsed", r"endors(?:ed|es|e)|(?:has|have) (?:also )?(?:joined|become) (?:the )?supporters? of|"
+                 r"subscrib(?:ed|es|e)(?:,?\s*\(?(?:in principle|formally|fully)\)?,?)?\s+to|adopt(?:ed|s)|accepted"),
+    ("joined", r"joined|join|joins|joining|bec(?:a|o)me (?:a )?(?:state )?part(?:y|ies) to|(?:a|an) (?:state )?part(?:y|ies) to"),
 ]
 _NOUNS: list[tuple[str, str]] = [
     ("ratified", r"ratifications?"),
@@ -62,6 +63,25 @@ LOOKBACK_SENTENCES = 2
 _ANAPHORIC_OBJECT = re.compile(
     r"\s+(?:it|the (?:convention|treaty|code|call|declaration|protocol|agreement|document|text|draft|resolution))\b", re.I)
 STATE_HOW = ("name", "alias", "abbreviation")
+# Organisations that can subscribe: an intergovernmental body to anything; a company, NGO or
+# university only to a declaration or a corporate text (it cannot sign a treaty). A UN organ that
+# adopts a report, or a national agency, does not subscribe.
+IGO_KINDS = ("igo",)
+PRIVATE_KINDS = ("company", "ngo", "university", "think-tank")
+OPEN_TO_PRIVATE = ("declaration", "corporate-proposal")
+# What makes a verb no report of a done act: negation, refusal, a modal or plan ("will sign",
+# "has not ratified", "refused to join"), read in the words just before it.
+_NOT_DONE = re.compile(
+    r"\b(?:not|never|no longer|yet to|refus\w*|declin\w*|fail\w*|reject\w*|would|should|could|"
+    r"may|might|must|plans?|planning|intends?|intending|expected|hopes?|wants?|urged?\w*|call\w* (?:on|upon)|"
+    r"ask\w*|invit\w*|encourag\w*|pressur\w*|consider\w*|whether|if)\b[^.;]{0,30}$|n['\u2019]t\s+$")
+# An infinitive is a done act only after "the first/Nth/only/latest ... to (have)" ("became the
+# 50th state to ratify", "the only regional organisation to have subscribed").
+_TO_BEFORE = re.compile(r"\bto\s+(?:have\s+)?$", re.I)
+_ORDINAL_TO = re.compile(
+    r"\b(?:first|second|third|last|latest|only|\d+(?:st|nd|rd|th)|\w+th)\b[^.;,]{0,50}\bto\s+(?:have\s+)?$|"
+    # an announced decision counts ("the decision to support the Paris Call", "decided to join")
+    r"\b(?:decision|decided|agreed|agreement|move)\s+to\s+$", re.I)
 
 
 @stage("subscriptions.v1", requires=("sentences", "mentions"), assigns=("subscriptions",))
@@ -77,8 +97,9 @@ def find_subscriptions(doc: Document, kb: Any) -> list[Subscription]:
     sents = sentence_spans(doc)
     ms = all_mentions(doc)
     insts = [m for m in ms if m.kind == "instrument" and names_it(text, m)]
-    states = drop_nested([m for m in ms if m.kind in ("state", "instrument") and (m.kind == "instrument" or m.how in STATE_HOW)])
-    states = [m for m in states if m.kind == "state"]
+    states = drop_nested([m for m in ms if m.kind in ("state", "org", "instrument")
+                          and (m.kind == "instrument" or m.how in STATE_HOW)])
+    states = [m for m in states if m.kind == "state" or (m.kind == "org" and _org_kind(kb, m.id) in IGO_KINDS + PRIVATE_KINDS)]
     out: dict[tuple[str, str, str], Subscription] = {}
     for i, s in enumerate(sents):
         s_insts = within(insts, s.start, s.end)
@@ -102,10 +123,16 @@ def _sentence(doc: Document, kb: Any, s: Span, insts: list[M], states: list[M], 
         action = next(k[2:] for k, val in v.groupdict().items() if val)
         if action == "sponsored" and not _sponsor_context(text, s, v):
             continue
+        if re.match(r"\s+that\b", text[v.end():v.end() + 8]):
+            continue  # "has endorsed that international law applies": a view, not a text
         inst = _object(insts, v.end(), s.end) or _nearest_before(insts, v.start())
         if inst is None and prior and _ANAPHORIC_OBJECT.match(text, v.end()):
             inst = prior[-1]
         if inst is None or not _compatible(kb, inst.id, action):
+            continue
+        if v.group(0).lower().startswith("adopt") and _kind(kb, inst.id) in ("treaty", "protocol", "charter"):
+            continue  # a treaty is adopted by the body that drafts it, then signed by states
+        if not _done(text, s.start, v.start()):
             continue
         actors = _subject(text, states, v.start(), s.start)
         if not actors:
@@ -114,21 +141,52 @@ def _sentence(doc: Document, kb: Any, s: Span, insts: list[M], states: list[M], 
                 actors = _list_after(text, states, v.end() + by.end())
         date = _date(text, v.end(), s.end) or _date(text, s.start, v.start())
         for a in actors:
-            yield Subscription(a.id, inst.id, action, date, s)
+            if _can_subscribe(kb, a, inst.id):
+                yield Subscription(a.id, inst.id, action, date, s)
     for n in NOUN_RE.finditer(text, s.start, s.end):
         action = next(k[2:] for k, val in n.groupdict().items() if val)
         inst = _nearest_before(insts, n.start()) or _object(insts, n.end(), s.end) or (prior[-1] if prior else None)
         if inst is None or not _compatible(kb, inst.id, action):
             continue
-        actors = _list_after(text, states, n.end(), limit=160)
+        actors = _list_after(text, states, n.end(), limit=160, inst=inst)
         for a in actors:
-            yield Subscription(a.id, inst.id, action, None, s)
+            if _can_subscribe(kb, a, inst.id):
+                yield Subscription(a.id, inst.id, action, None, s)
     if any(_kind(kb, m.id) == "declaration" for m in insts):
         for v in _SUPPORTS.finditer(text, s.start, s.end):
-            inst = _object(insts, v.end(), s.end)
+            # the declaration is what is supported ("supports the Paris Call"), not a later object
+            inst = _object(insts, v.end(), s.end, reach=40)
+            if inst and not re.fullmatch(r"\s+(?:(?:the|its|their|fully|also|strongly)\s+)*", text[v.end():inst.start]):
+                continue
             if inst and _kind(kb, inst.id) == "declaration":
                 for a in _subject(text, states, v.start(), s.start):
+                    if not _done(text, s.start, v.start()):
+                        break
                     yield Subscription(a.id, inst.id, "endorsed", _date(text, s.start, s.end), s)
+
+
+def _done(text: str, floor: int, verb: int) -> bool:
+    """Does the verb report an act done, not refused, negated, planned or urged on someone?"""
+    before = text[max(floor, verb - 60):verb]
+    if _NOT_DONE.search(before):
+        return False
+    if _TO_BEFORE.search(before):
+        return bool(_ORDINAL_TO.search(text[max(floor, verb - 90):verb]))
+    return True
+
+
+def _org_kind(kb: Any, oid: str) -> str | None:
+    return (kb_get(kb, oid) or {}).get("kind")
+
+
+def _can_subscribe(kb: Any, actor: M, iid: str) -> bool:
+    """A state or intergovernmental body to anything; a company or NGO only to a declaration."""
+    if actor.kind == "state":
+        return True
+    k = _org_kind(kb, actor.id)
+    if k in IGO_KINDS:
+        return True
+    return k in PRIVATE_KINDS and _kind(kb, iid) in OPEN_TO_PRIVATE
 
 
 def _sponsor_context(text: str, s: Span, v: re.Match) -> bool:
@@ -188,14 +246,36 @@ def _subject(text: str, states: list[M], verb: int, floor: int) -> list[M]:
     return run
 
 
-def _list_after(text: str, states: list[M], start: int, limit: int = 120) -> list[M]:
-    """The first coordinated list of states after `start` (within `limit` characters)."""
-    after = [m for m in states if start <= m.start < start + limit]
+# What may stand between a noun ("signatories", "ratifications") and the list of its holders:
+# "is now 45, including", "(", ": ", "such as" -- not a preposition governing another phrase
+# ("signatories to the UK-led declaration": "UK" is no holder).
+_LIST_GAP = re.compile(
+    r"(?:[\s,:(\u2014\u2013-]|\b(?:is|are|was|were|now|has|have|stands?|reached|totals?|totall?ed|numbers?|"
+    r"numbered|\d+|of which|among them|including|includ(?:e|es)|such as|notably|namely|like|with|from|by|"
+    r"the likes of|amongst|among)\b)*(?:the\s+)?", re.I)
+
+# After an explicit introducer a description may precede the list ("including non-members of ..., A, B").
+_INTRODUCER = re.compile(r"\b(?:including|such as|among them|notably|namely)\b|[:(]", re.I)
+
+
+def _list_after(text: str, states: list[M], start: int, limit: int = 120, inst: M | None = None) -> list[M]:
+    """The first coordinated list of states after `start` (within `limit` characters).
+
+    Only list introducers may stand before it; an instrument named right after the noun
+    ("signatories to the Budapest Convention (Israel, ...)") is stepped over.
+    """
+    # "non-members of the Council of Europe, Australia, ...": an actor after "of" is no holder
+    after = [m for m in states if start <= m.start < start + limit
+             and not re.search(r"\b(?:of|to|against|with)\s+(?:the\s+)?$", text[max(0, m.start - 12):m.start])]
     if not after:
         return []
     first = after[0]
-    gap = text[start:first.start]
-    if re.search(r"[.;]", gap):
+    lo = start
+    if inst is not None and start <= inst.start and inst.end <= first.start \
+            and re.fullmatch(r"\s+(?:to|of|for)\s+(?:the\s+)?", text[start:inst.start]):
+        lo = inst.end
+    gap = text[lo:first.start]
+    if re.search(r"[.;]", gap) or not (_LIST_GAP.fullmatch(gap) or _INTRODUCER.search(gap)):
         return []
     return coordinated(text, after, 0)
 
