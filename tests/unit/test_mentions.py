@@ -239,11 +239,13 @@ def _charter_kb() -> SmallKB:
     ])
 
 
-def test_non_cyber_instrument_only_in_cyber_context():
+def test_an_instrument_is_mentioned_whatever_the_topic_of_the_sentence():
+    # Two independent annotators counted the Charter wherever a speech invokes it; the
+    # record of mentions is of instruments, and the stances stage decides what is cyber.
     filler = " Our farmers need rain, our children need schools and our towns need roads." * 8
     war = "Russia's war against its neighbour violates the Charter of the United Nations." + filler
     cyber = filler + " International law, including the UN Charter, applies in cyberspace." + filler
-    for text, want in ((war, []), (cyber, ["instrument:un-charter"])):
+    for text, want in ((war, ["instrument:un-charter"]), (cyber, ["instrument:un-charter"])):
         doc = segment(Document(text, source="t", meta=Meta()), Settings())
         assert [m.kb_id for m in find_mentions(doc, _charter_kb()) if m.kind == "instrument"] == want
 

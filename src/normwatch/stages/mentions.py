@@ -18,9 +18,8 @@ from bisect import bisect_right
 import weakref
 from typing import Any
 
-from ..extraction.cues import CyberContext
 from ..extraction.descriptions import DescriptionRules, year_of
-from ..extraction.instrument_checks import cyber_instruments, title_cased_like
+from ..extraction.instrument_checks import title_cased_like
 from ..extraction.gazetteer import Hit, gazetteer_for
 from ..extraction.speech import AFTER_SUBJECT
 from ..kb import load_kb
@@ -101,34 +100,8 @@ def find_mentions(doc: Document, kb: Any) -> list[Mention]:
             out.append(m)
     out.extend(_described(doc, kb, sentences, out))
     out.extend(_administrations(text, kb))
-    out = _in_cyber_scope(text, kb, out)
     out.sort(key=lambda m: (m.span.start, -m.span.end))
     return _dedupe(out)
-
-
-def _in_cyber_scope(text: str, kb: Any, ms: list[Mention]) -> list[Mention]:
-    """Mentions of an instrument not about cyberspace (the UN Charter) only near cyber words.
-
-    A UN speech invokes the Charter about wars and sanctions too; the record is of cyber norms.
-    """
-    cyber_ids = _cyber_ids(kb)
-    if not any(m.kind == "instrument" and m.kb_id not in cyber_ids for m in ms):
-        return ms
-    ctx = CyberContext(text)
-    return [m for m in ms if m.kind != "instrument" or m.kb_id in cyber_ids or ctx.near(m.span.start, m.span.end)]
-
-
-_cyber_cache: "weakref.WeakKeyDictionary[Any, frozenset[str]]" = weakref.WeakKeyDictionary()
-
-
-def _cyber_ids(kb: Any) -> frozenset[str]:
-    try:
-        with _rules_lock:
-            if kb not in _cyber_cache:
-                _cyber_cache[kb] = cyber_instruments(kb)
-            return _cyber_cache[kb]
-    except TypeError:  # a KB object that cannot be weakly referenced: no cache
-        return cyber_instruments(kb)
 
 
 _admin_cache: "weakref.WeakKeyDictionary[Any, re.Pattern | None]" = weakref.WeakKeyDictionary()
