@@ -21,8 +21,13 @@ _DB_DEFAULT = next(s.default for s in SETTINGS if s.name == "db")
 @click.option("--db", default=None, help=f"SQLAlchemy URL of the store [default: {_DB_DEFAULT}]")
 @click.option("--host", default="127.0.0.1", show_default=True, help="interface to listen on")
 @click.option("--port", default=8000, show_default=True, type=int, help="TCP port")
-@click.option("--workers", default=1, show_default=True, type=int, help="worker processes")
-def serve(db: str | None, host: str, port: int, workers: int) -> None:
+@click.option("--workers", default=1, show_default=True, type=int,
+              help="worker processes (one per core: SQLite reads scale across processes, not threads)")
+@click.option("--cache/--no-cache", default=True, show_default=True,
+              help="answer repeated API requests from memory until the store changes")
+@click.option("--access-log/--no-access-log", default=False, show_default=True,
+              help="log every request (costs about a tenth of the throughput)")
+def serve(db: str | None, host: str, port: int, workers: int, cache: bool, access_log: bool) -> None:
     """Serve the read-only JSON API (/api/v1) and the web pages."""
     try:
         import uvicorn
@@ -36,6 +41,16 @@ def serve(db: str | None, host: str, port: int, workers: int) -> None:
     url = Settings.load(db=db).db
     # workers import the app afresh, so the store URL reaches them through the environment
     os.environ["NORMWATCH_DB"] = url
+    os.environ["NORMWATCH_API_CACHE"] = "1" if cache else "0"
     click.echo(f"normwatch: serving {url} on http://{host}:{port}/", err=True)
     uvicorn.run("normwatch.web.app:app_from_env", factory=True, host=host, port=port, workers=workers,
-                log_level="warning", access_log=False, proxy_headers=False)
+                log_level="warning", access_log=access_log, proxy_headers=False,
+                # the C event loop and HTTP parser when installed (uvicorn[standard]), said explicitly
+                loop=_have("uvloop", "auto"), http=_have("httptools", "auto"))
+
+
+def _have(module: str, fallback: str) -> str:
+    """`module` if it can be imported, else `fallback` (uvicorn's choice)."""
+    import importlib.util
+
+    return module if importlib.util.find_spec(module) else fallback

@@ -17,7 +17,7 @@ from normwatch.cli_web import serve
 
 def test_serve_options():
     out = CliRunner().invoke(serve, ["--help"]).output
-    for opt in ("--db", "--host", "--port", "--workers"):
+    for opt in ("--db", "--host", "--port", "--workers", "--no-cache", "--access-log"):
         assert opt in out
     assert "127.0.0.1" in out and "8000" in out
 

@@ -7,10 +7,16 @@ portable LIKE-based search until its own adapter (PostgreSQL tsvector) is writte
 from __future__ import annotations
 
 import re
+import sqlite3
+import threading
 from dataclasses import dataclass
+from typing import Callable
 
-from sqlalchemy import event, text
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Connection, Engine
+
+READ_MMAP_BYTES = 1 << 30  # map up to 1 GiB of the file: pages come from the OS cache without a copy
+READ_CACHE_KIB = 65_536  # page cache per read connection (KiB): the hot index pages of a large store
 
 
 @dataclass
@@ -29,6 +35,14 @@ class GenericAdapter:
 
     def configure(self, engine: Engine) -> None:
         pass
+
+    def read_engine(self, engine: Engine) -> Engine:
+        """An engine for read-only traffic (the web app); here the same engine."""
+        return engine
+
+    def version_probe(self, engine: Engine) -> Callable[[], object] | None:
+        """A cheap function whose value changes whenever the store changes, or None if there is none."""
+        return None
 
     def create_search_index(self, conn: Connection) -> None:
         pass
@@ -68,6 +82,47 @@ class SQLiteAdapter(GenericAdapter):
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA busy_timeout=10000")
             cur.close()
+
+    def read_engine(self, engine: Engine) -> Engine:
+        """A second engine on the same file whose connections only read, tuned for it.
+
+        query_only makes a write through the web layer fail instead of happening; mmap and a
+        larger page cache serve the indexes from memory; temporary sort tables stay in memory.
+        An in-memory database cannot be opened twice, so it keeps the writer's engine.
+        """
+        path = engine.url.database
+        if not path or path == ":memory:" or path.startswith("file:"):
+            return engine
+        reader = create_engine(engine.url, future=True, pool_size=8, max_overflow=16)
+
+        @event.listens_for(reader, "connect")
+        def _read_pragmas(dbapi_conn, _record):  # noqa: ANN001 - DB-API connection
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA busy_timeout=10000")
+            cur.execute(f"PRAGMA mmap_size={READ_MMAP_BYTES}")
+            cur.execute(f"PRAGMA cache_size=-{READ_CACHE_KIB}")
+            cur.execute("PRAGMA temp_store=MEMORY")
+            cur.execute("PRAGMA query_only=ON")
+            cur.close()
+
+        return reader
+
+    def version_probe(self, engine: Engine) -> Callable[[], object] | None:
+        """`PRAGMA data_version` on one connection kept for it: it changes on every commit by any other
+        connection (any process), and reading it costs microseconds, so cached answers can be checked
+        on every request instead of trusting them for a while."""
+        path = engine.url.database
+        if not path or path == ":memory:" or path.startswith("file:"):
+            return None
+        conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        conn.execute("PRAGMA query_only=ON")
+        lock = threading.Lock()
+
+        def probe() -> object:
+            with lock:
+                return conn.execute("PRAGMA data_version").fetchone()[0]
+
+        return probe
 
     def create_search_index(self, conn: Connection) -> None:
         conn.execute(text(

@@ -51,6 +51,8 @@ documents = Table(
     Index("ix_documents_url", "url"),
     Index("ix_documents_published", "published"),
     Index("ix_documents_ingested_at", "ingested_at"),
+    Index("ix_documents_published_id", "published", "id"),  # keyset pages by date, no sort step
+    Index("ix_documents_id_published", "id", "published"),  # fact lists by date: no document row read
 )
 
 # LSH bands of each document's MinHash: a shared (band, key) row makes two documents candidates
@@ -91,6 +93,8 @@ actors = Table(
     Index("ix_actors_doc", "doc_id"),
     Index("ix_actors_actor", "actor"),
     Index("ix_actors_affiliation", "affiliation"),
+    Index("ix_actors_actor_name", "actor", "name"),  # max(name) per actor is one seek
+    Index("ix_actors_actor_role", "actor", "role"),
 )
 
 statements = Table(
@@ -125,6 +129,8 @@ stances = Table(
     Index("ix_stances_actor", "actor"),
     Index("ix_stances_affiliation", "affiliation"),
     Index("ix_stances_actor_target", "actor", "target"),
+    Index("ix_stances_affiliation_target", "affiliation", "target"),
+    Index("ix_stances_target_doc", "target", "doc_id"),  # by-date lists of a target: no stance row read
 )
 
 instrument_mentions = Table(

@@ -11,9 +11,11 @@ escaping could not run.
 
 from __future__ import annotations
 
+import os
 import threading
+from collections import OrderedDict
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -64,6 +66,76 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+class ResponseCache:
+    """Pure ASGI middleware: answers a repeated GET of the JSON API from memory while the store is unchanged.
+
+    The key is the whole request target (path, query string, host: the `next` links in a
+    page are absolute); each entry remembers the store version (`PRAGMA data_version`, read
+    per request by `version`) it was computed under, and a different version is a miss, so
+    no answer outlives a commit by any process. A cached answer carries `X-Cache: hit`. Only 200 answers up to `max_body` bytes are
+    kept, in an LRU of at most `max_bytes`. The version is read *before* the answer is
+    computed: an answer that raced a commit is stored under the older version and dropped at
+    the next request, never served as current.
+    """
+
+    def __init__(self, app: Any, version: Callable[[], Any], *, prefix: str = "/api/v1/",
+                 max_bytes: int = 64 << 20, max_body: int = 1 << 20) -> None:
+        self.app, self.version, self.prefix = app, version, prefix
+        self.max_bytes, self.max_body = max_bytes, max_body
+        self._data: OrderedDict[tuple, tuple[Any, int, list, bytes]] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    def _key(self, scope: dict) -> tuple:
+        host = next((v for k, v in scope.get("headers", []) if k == b"host"), b"")
+        return (scope.get("scheme"), host, scope["path"], scope.get("query_string", b""))
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope.get("method") != "GET" or not scope["path"].startswith(self.prefix):
+            await self.app(scope, receive, send)
+            return
+        key = self._key(scope)
+        version = self.version()
+        with self._lock:
+            hit = self._data.get(key)
+            if hit is not None and hit[0] == version:
+                self._data.move_to_end(key)
+                self.hits += 1
+            else:
+                hit = None
+                self.misses += 1
+        if hit is not None:
+            await send({"type": "http.response.start", "status": hit[1], "headers": [*hit[2], (b"x-cache", b"hit")]})
+            await send({"type": "http.response.body", "body": hit[3]})
+            return
+        start: dict = {}
+        chunks: list[bytes] = []
+
+        async def capture(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                start.update(message)
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+            await send(message)
+
+        await self.app(scope, receive, capture)
+        body = b"".join(chunks)
+        if start.get("status") == 200 and len(body) <= self.max_body:
+            self._store(key, (version, 200, list(start.get("headers", [])), body))
+
+    def _store(self, key: tuple, entry: tuple) -> None:
+        with self._lock:
+            old = self._data.pop(key, None)
+            if old is not None:
+                self._bytes -= len(old[3])
+            self._data[key] = entry
+            self._bytes += len(entry[3])
+            while self._bytes > self.max_bytes and self._data:
+                _, dropped = self._data.popitem(last=False)
+                self._bytes -= len(dropped[3])
+
+
 def error_body(status: int, message: str, detail: Any = None) -> dict[str, Any]:
     """The one error shape of the API."""
     code = STATUS_CODES.get(status, "NW803" if status >= 500 else "NW801")
@@ -83,8 +155,12 @@ def _error(request: Request, status: int, message: str, detail: Any = None) -> R
     return JSONText(body, status_code=status)
 
 
-def create_app(db: str | Any, *, kb_path: str | None = None) -> FastAPI:
-    """The app over a store: `db` is a SQLAlchemy URL or an open `normwatch.store.Store`."""
+def create_app(db: str | Any, *, kb_path: str | None = None, response_cache: bool = True) -> FastAPI:
+    """The app over a store: `db` is a SQLAlchemy URL or an open `normwatch.store.Store`.
+
+    `response_cache` keeps answers of the JSON API in memory until the store changes; it is
+    on only where the store can say cheaply and exactly that it changed (SQLite).
+    """
     from ..store import Store
 
     store = Store(db) if isinstance(db, str) else db
@@ -92,7 +168,11 @@ def create_app(db: str | Any, *, kb_path: str | None = None) -> FastAPI:
                   openapi_url="/api/v1/openapi.json",
                   # the bundled Swagger/ReDoc pages load their assets from a CDN: left off
                   docs_url=None, redoc_url=None)
-    app.state.ctx = Context(Queries(store.engine, store.adapter), KBView.load(kb_path), store.url)
+    # reads go through their own engine (read-only, memory-mapped connections); the version probe
+    # tells cached answers when any process has committed to the store
+    probe = store.adapter.version_probe(store.engine)
+    queries = Queries(store.adapter.read_engine(store.engine), store.adapter, probe=probe)
+    app.state.ctx = Context(queries, KBView.load(kb_path), store.url)
     app.state.store = store
     app.include_router(api_router)
     from .pages import router as pages_router
@@ -125,6 +205,8 @@ def create_app(db: str | Any, *, kb_path: str | None = None) -> FastAPI:
         # no traceback or SQL in the answer: it may show paths and queries to anyone
         return _error(request, 500, "internal server error", None)
 
+    if response_cache and probe is not None:
+        app.add_middleware(ResponseCache, version=probe)
     app.add_middleware(SecurityHeaders)
     # compute the aggregates every visitor's first page needs before anyone asks for them
     threading.Thread(target=_warm, args=(app.state.ctx,), name="normwatch-warm", daemon=True).start()
@@ -146,4 +228,5 @@ def app_from_env() -> FastAPI:
     """The app over the store named by NORMWATCH_DB (what `normwatch serve` workers start)."""
     from ..settings import Settings
 
-    return create_app(Settings.load().db)
+    # NORMWATCH_API_CACHE=0 turns the response cache off (the bench measures both ways)
+    return create_app(Settings.load().db, response_cache=os.environ.get("NORMWATCH_API_CACHE", "1") != "0")

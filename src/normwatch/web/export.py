@@ -16,14 +16,26 @@ from typing import Any, Iterable
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 
+try:  # orjson encodes a page of facts several times faster than the standard library
+    import orjson
+except ImportError:  # pragma: no cover - orjson is part of the web extra; json is the fallback
+    orjson = None
+
 FORMATS = ("json", "csv", "jsonl")
+
+
+def dumps(content: Any) -> bytes:
+    """Compact UTF-8 JSON, non-ASCII text left as is; values JSON lacks (dates) as their str()."""
+    if orjson is not None:
+        return orjson.dumps(content, default=str, option=orjson.OPT_NON_STR_KEYS)
+    return json.dumps(content, ensure_ascii=False, separators=(",", ":"), default=str).encode("utf-8")
 
 
 class JSONText(JSONResponse):
     """JSON without the escaping of non-ASCII text: smaller answers, readable in a terminal."""
 
     def render(self, content: Any) -> bytes:
-        return json.dumps(content, ensure_ascii=False, separators=(",", ":"), default=str).encode("utf-8")
+        return dumps(content)
 
 
 def next_link(request: Request, cursor: str | None) -> str | None:
@@ -72,7 +84,7 @@ def list_response(request: Request, items: list[dict[str, Any]], next_cursor: st
         headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return Response(to_csv(items, columns), media_type="text/csv; charset=utf-8", headers=headers)
     if fmt == "jsonl":
-        body = "".join(json.dumps(it, ensure_ascii=False, default=str) + "\n" for it in items)
+        body = b"".join(dumps(it) + b"\n" for it in items)
         return Response(body, media_type="application/x-ndjson; charset=utf-8", headers=headers)
     payload = {"items": items, "next_cursor": next_cursor, "next": nxt}
     if extra:

@@ -5,8 +5,10 @@ the API and the pages cannot disagree. Queries are SQLAlchemy Core (portable to
 PostgreSQL); lists use keyset pagination (`WHERE (key, id) < (:k, :id)`) so a cursor
 stays valid while documents are added and a deep page costs what the first one does.
 Aggregates over whole tables (stats, the positions matrix) are cached per store
-version — the largest row id of the tables involved — so they are recomputed only
-after an ingest, never on every request.
+version — SQLite's `PRAGMA data_version`, or elsewhere the largest row ids of the growing
+tables — so they are recomputed only after an ingest, never on every request. Fact lists
+fetch a page in two steps (row ids on indexes, then fields and quotes for those rows only);
+the indexes each list relies on are listed, with the reason, in migrations 0002 and 0003.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
-from sqlalchemy import and_, bindparam, case, func, literal_column, or_, select
+from sqlalchemy import bindparam, case, func, literal_column, or_, select
 from sqlalchemy import text as sqltext
 from sqlalchemy.engine import Connection, Engine
 
@@ -161,7 +163,7 @@ DOC_FIELDS = ("id", "source", "title", "publisher", "author", "published", "lang
               "near_duplicate_of", "chars", "ingested_at")
 DOC_SORTS = ("-published", "published", "-ingested", "id")
 FACT_SORTS = ("-id", "id", "-published", "published")
-SEARCH_WINDOW = 1000  # most recent matches ranked by BM25 per search
+SEARCH_WINDOW = 500  # most recent matches ranked by BM25 per search (BM25 costs ~10 µs a match)
 VERSION_TTL = 1.0  # seconds a process trusts its last look at the store version
 
 
@@ -173,14 +175,16 @@ def _quote(t) -> Any:
 class Queries:
     """Read-only access to a store for the web layer. Thread-safe; one per app."""
 
-    def __init__(self, engine: Engine, adapter: Any) -> None:
+    def __init__(self, engine: Engine, adapter: Any, *, probe: Callable[[], Any] | None = None) -> None:
         self.engine = engine
         self.adapter = adapter
         self.cache = VersionedCache()
         self.sqlite = engine.dialect.name == "sqlite"
+        self._probe = probe
         self._version: tuple[float, tuple] = (-1e9, ())
         self._prepared = _document_statements(engine)
         self._shapes: dict[tuple, list[Prepared]] = {}
+        self._details: dict[str, Any] = {}
         self._version_query = select(*(select(func.max(t.c.id)).scalar_subquery()
                                        for t in (s.stances, s.statements, s.runs, s.rejections)))
 
@@ -207,12 +211,15 @@ class Queries:
             rows += stmt.all(conn, **params, lim=limit - len(rows))
         return rows
 
-    def version(self, conn: Connection) -> tuple:
-        """Largest ids of the growing tables: changes on every ingest, cheap to read (index max).
+    def version(self, conn: Connection) -> Any:
+        """A value that changes whenever the store does; cached answers are keyed by it.
 
-        Looked up at most once a second per process, so cached aggregates cost no query at all
-        under load; an ingest shows up on the pages within that second.
+        With a probe (SQLite's `PRAGMA data_version`) it is exact and read on every call, so a
+        cached answer never outlives a commit. Without one, the largest ids of the growing
+        tables, looked up at most once a second per process: an ingest shows within that second.
         """
+        if self._probe is not None:
+            return self._probe()
         at, v = self._version
         now = time.monotonic()
         if now - at > VERSION_TTL:
@@ -379,13 +386,20 @@ class Queries:
 
     # -- fact lists ---------------------------------------------------------------------------
     def _fact_list(self, table, cols: list, where: dict[str, Any], params: dict[str, Any], ckind: str,
-                   limit: int | None, cursor: str | None, sort: str) -> Page:
+                   limit: int | None, cursor: str | None, sort: str,
+                   branches: dict[str, Callable[[], Any]] | None = None) -> Page:
         """A page of fact rows joined to their document's title and date.
 
         `where` maps a filter's name to a function building its condition from bind parameters
         (only filters with a value are passed, so the set of names is the statement's shape).
-        Sorts: `-id` (latest extracted first, the default: an index walk), `id`, `-published`,
-        `published` (by document date; these sort the matching rows).
+        `branches`, when given, are alternative conditions (a speaker, or anyone speaking for a
+        state): each is paged on its own index and the pages are merged, where one OR would
+        have to sort every matching row. Sorts: `-id` (latest extracted first, the default: an
+        index walk), `id`, `-published`, `published` (by document date; these sort the matches).
+
+        Two steps: the page's row ids first, reading only ids and dates (a sort by date over
+        thousands of matches then never carries their quotes), then the page's fields and
+        quotes for those ids alone.
         """
         limit = clamp_limit(limit)
         if sort not in FACT_SORTS:
@@ -394,50 +408,59 @@ class Queries:
         after = decode_cursor(cursor, ckind, 2)
         if after:
             params = {**params, "v": after[0], "last": after[1]}
-        shape = (table.name, sort, tuple(where), params.get("_n"), cursor_state(after))
+        by_date = sort in ("-published", "published")
+        desc = sort in ("-id", "-published")
+        need_doc = by_date or "pfrom" in where or "pto" in where
+        d = s.documents.c
 
-        def build() -> list:
-            d = s.documents.c
-            base = select(*cols, table.c.id.label("row"), d.title.label("doc_title"),
-                          d.published.label("published"), table.c.doc_id).select_from(
-                table.join(s.documents, d.id == table.c.doc_id)).where(*(f() for f in where.values()))
-            if sort in ("-id", "id"):
-                desc = sort == "-id"
-                if after:
-                    base = base.where(table.c.id < bindparam("last") if desc else table.c.id > bindparam("last"))
-                return [base.order_by(table.c.id.desc() if desc else table.c.id.asc()).limit(bindparam("lim"))]
-            return keyset_parts(base, d.published, table.c.id, desc=sort == "-published", after=cursor_state(after))
+        def build(branch: Callable[[], Any] | None) -> Callable[[], list]:
+            def make() -> list:
+                keys = [table.c.id.label("row")] + ([d.published.label("published")] if need_doc else [])
+                base = select(*keys).select_from(table.join(s.documents, d.id == table.c.doc_id) if need_doc else table)
+                base = base.where(*(f() for f in where.values()), *([branch()] if branch else []))
+                if not by_date:
+                    if after:
+                        base = base.where(table.c.id < bindparam("last") if desc else table.c.id > bindparam("last"))
+                    return [base.order_by(table.c.id.desc() if desc else table.c.id.asc()).limit(bindparam("lim"))]
+                return keyset_parts(base, d.published, table.c.id, desc=desc, after=cursor_state(after))
+            return make
 
         with self.connect() as conn:
-            rows = self.run(conn, shape, build, params, limit + 1)
-        if sort in ("-id", "id"):
+            found: dict[int, Any] = {}
+            for name, branch in (branches or {None: None}).items():
+                shape = (table.name, sort, tuple(where), name, need_doc, cursor_state(after))
+                for r in self.run(conn, shape, build(branch), params, limit + 1):
+                    found[r["row"]] = r.get("published")
+            order = sorted(found.items(), key=_fact_order(by_date), reverse=desc)[:limit + 1]
+            rows = self._fact_details(conn, table, cols, [row for row, _ in order])
+        if not by_date:
             return self._page(rows, limit, ckind, lambda r: [None, r["row"]])
         return self._page(rows, limit, ckind, lambda r: [r["published"], r["row"]])
 
-    def speakers_for(self, actor: str) -> list[str]:
-        """`actor` and the people documents show speaking for it (the actors table's affiliation).
-
-        Lists filtered by "an actor or anyone speaking for it" select on this id list, which the
-        `actor`/`speaker` indexes serve; the exact condition (the fact's own affiliation) is then
-        applied on top. (The fact tables have no index on `affiliation`.)
-        """
-        a = s.actors.c
-        query = select(a.actor).where(a.affiliation == actor).distinct().limit(MAX_LIMIT)
-        with self.connect() as conn:
-            people = self.cache.get(("speakers", actor), self.version(conn),
-                                    lambda: [r[0] for r in conn.execute(query)])
-        return [actor, *people]
+    def _fact_details(self, conn: Connection, table, cols: list, ids: list[int]) -> list[dict[str, Any]]:
+        """The listed fields, quote, document title and date of the fact rows `ids`, in that order."""
+        if not ids:
+            return []
+        stmt = self._details.get(table.name)
+        if stmt is None:
+            d = s.documents.c
+            stmt = (select(*cols, table.c.id.label("row"), d.title.label("doc_title"), d.published.label("published"),
+                           table.c.doc_id).select_from(table.join(s.documents, d.id == table.c.doc_id))
+                    .where(table.c.id.in_(bindparam("ids", expanding=True))))
+            self._details[table.name] = stmt
+        by_id = {r["row"]: dict(r) for r in conn.execute(stmt, {"ids": ids}).mappings()}
+        return [by_id[i] for i in ids if i in by_id]
 
     def _speaker_cond(self, col, affiliation_col, actor: str):
-        return [col.in_(self.speakers_for(actor)), or_(col == actor, affiliation_col == actor)]
+        """Rows said by `actor` or by anyone speaking for it (an OR of two indexed columns)."""
+        return [or_(col == actor, affiliation_col == actor)]
 
-    def _speaker_filter(self, col, affiliation_col, actor: str, where: dict, params: dict) -> None:
-        """The bind-parameter form of `_speaker_cond`: `sp0..spN` hold the speaker ids."""
-        ids = self.speakers_for(actor)
-        params.update({f"sp{i}": v for i, v in enumerate(ids)}, who=actor, _n=len(ids))
-        n = len(ids)
-        where["who"] = lambda: and_(col.in_([bindparam(f"sp{i}") for i in range(n)]),
-                                    or_(col == bindparam("who"), affiliation_col == bindparam("who")))
+    @staticmethod
+    def _speaker_branches(col, affiliation_col, actor: str, params: dict) -> dict[str, Callable[[], Any]]:
+        """The bind-parameter form of `_speaker_cond`, as two branches `_fact_list` pages separately."""
+        params["who"] = actor
+        return {"speaker": lambda: col == bindparam("who"),
+                "for": lambda: affiliation_col == bindparam("who")}
 
     @staticmethod
     def _filters(table, values: dict[str, Any], where: dict, params: dict) -> None:
@@ -463,13 +486,12 @@ class Queries:
         t = s.stances
         where: dict = {}
         params: dict = {}
-        if actor:
-            self._speaker_filter(t.c.actor, t.c.affiliation, actor, where, params)
+        branches = self._speaker_branches(t.c.actor, t.c.affiliation, actor, params) if actor else None
         self._filters(t, {"target": target, "polarity": polarity}, where, params)
         self._date_filters(published_from, published_to, where, params)
         cols = [t.c.actor, t.c.affiliation, t.c.target, t.c.polarity, t.c.confidence, t.c.start, t.c.end,
                 _quote(t)]
-        return self._fact_list(t, cols, where, params, "stances", limit, cursor, sort)
+        return self._fact_list(t, cols, where, params, "stances", limit, cursor, sort, branches)
 
     def statements(self, *, speaker: str | None = None, doc_id: str | None = None, limit: int | None = None,
                    cursor: str | None = None, sort: str = "-id") -> Page:
@@ -477,11 +499,10 @@ class Queries:
         t = s.statements
         where: dict = {}
         params: dict = {}
-        if speaker:
-            self._speaker_filter(t.c.speaker, t.c.affiliation, speaker, where, params)
+        branches = self._speaker_branches(t.c.speaker, t.c.affiliation, speaker, params) if speaker else None
         self._filters(t, {"doc_id": doc_id}, where, params)
         cols = [t.c.speaker, t.c.affiliation, t.c.direct, t.c.start, t.c.end, _quote(t)]
-        return self._fact_list(t, cols, where, params, "statements", limit, cursor, sort)
+        return self._fact_list(t, cols, where, params, "statements", limit, cursor, sort, branches)
 
     def attributions(self, *, incident: str | None = None, accused: str | None = None,
                      claimant: str | None = None, limit: int | None = None, cursor: str | None = None,
@@ -586,24 +607,34 @@ class Queries:
 
     def actor_names(self, ids: Iterable[str]) -> dict[str, str]:
         """The name documents give each actor id (for people the KB does not list)."""
-        ids = [i for i in set(ids) if i]
-        if not ids:
-            return {}
-        a = s.actors.c
-        query = select(a.actor, func.max(a.name)).where(a.actor.in_(ids[:MAX_LIMIT])).group_by(a.actor)
-        with self.connect() as conn:
-            return {r[0]: r[1] for r in conn.execute(query)}
+        return self._actor_field("name", ids)
 
     def actor_roles(self, ids: Iterable[str]) -> dict[str, str]:
         """A role documents give each actor id ("Foreign Minister"), for lists of people."""
-        ids = [i for i in set(ids) if i]
+        return self._actor_field("role", ids)
+
+    def _actor_field(self, field: str, ids: Iterable[str]) -> dict[str, str]:
+        """max(name or role) per actor id: one seek per id on the (actor, field) index.
+
+        A single GROUP BY over an IN list reads every row naming each actor (a state appears in
+        tens of thousands of documents); SQLite answers `max()` of an indexed column for one key
+        from the end of that key's index range instead.
+        """
+        ids = sorted({i for i in ids if i})[:MAX_LIMIT]
         if not ids:
             return {}
-        a = s.actors.c
-        query = (select(a.actor, func.max(a.role)).where(a.actor.in_(ids[:MAX_LIMIT]), a.role.is_not(None))
-                 .group_by(a.actor))
+        stmt = self._prepared.get(f"actor-{field}")
+        if stmt is None:
+            col = s.actors.c[field]
+            stmt = Prepared(select(func.max(col)).where(s.actors.c.actor == bindparam("a")), self.engine)
+            self._prepared[f"actor-{field}"] = stmt
+        out = {}
         with self.connect() as conn:
-            return {r[0]: r[1] for r in conn.execute(query)}
+            for i in ids:
+                value = conn.exec_driver_sql(stmt.sql, stmt._params({"a": i})).scalar()
+                if value is not None:
+                    out[i] = value
+        return out
 
     def stance_timeline(self, actor: str) -> list[dict[str, Any]]:
         """Stances of an actor (or those speaking for it) counted per year, target and polarity."""
@@ -799,6 +830,14 @@ def snippet(text: str, words: list[str], width: int = 90) -> str:
         cut = text.rfind(" ", at, end)
         end = cut if cut > at else end
     return ("… " if start else "") + " ".join(text[start:end].split()) + (" …" if end < len(text) else "")
+
+
+def _fact_order(by_date: bool) -> Callable[[tuple[int, Any]], tuple]:
+    """The sort key of a (row id, published) pair that matches SQL's order: undated rows first
+    when ascending and last when descending (sorted with reverse=True)."""
+    if not by_date:
+        return lambda x: (x[0],)
+    return lambda x: (x[1] is not None, x[1] or "", x[0])
 
 
 def _date_conds(published_from: str | None, published_to: str | None) -> list:
