@@ -115,6 +115,10 @@ BROAD: dict[str, list[tuple[str, str | None, bool]]] = {
         (r"\bno (?:single )?(?:country|state|nation|government)\b[^.;]{0,40}?\b(?:alone|on (?:its|their) own|by itself|single-handedly)\b",
          "support", False),
         (r"\bwork(?:s|ed|ing)? (?:closely )?together\b", None, False),
+        # "working collectively enhances ...", "strengthen our collective cyber resilience and security cooperation"
+        (r"\bwork(?:s|ed|ing)? (?:collectively|jointly|in concert)\b", "support", False),
+        (r"\b(?:strengthen|enhanc|deepen|expand|bolster|intensif|reinforc)\w* (?:our |their |its |the )?(?:[\w-]+ ){0,5}?"
+         r"(?:co-?operation|collaboration|partnerships?)\b", "support", False),
     ],
     "proposition:capacity-building": [
         (r"\bcapacity[- ]?build\w*", None, False),
@@ -139,6 +143,15 @@ BROAD: dict[str, list[tuple[str, str | None, bool]]] = {
         (r"\bframework (?:of|for) responsible (?:state )?behaviou?r\b", None, False),
         (r"\bcyber[- ]stability framework\b", None, False),
         (r"\bresponsible (?:state )?behaviou?r in cyberspace\b", None, False),
+        # calling behaviour irresponsible, or saying how responsible states behave, holds others to the norms
+        (r"\birresponsible(?: and [\w-]+)? (?:state )?(?:behaviou?r|conduct) in cyberspace\b", "support", False),
+        (r"\bhow responsible (?:states|nations|countries|actors) (?:should )?(?:behave|act|conduct themselves) in cyberspace\b",
+         "support", False),
+    ],
+    "proposition:binding-state-behaviour-treaty": [
+        # "the absence of a regulatory regime concerning the use of new technologies in cyberspace ..."
+        (r"\b(?:absence|lack) of (?:a |an |any )?(?:[\w-]+ ){0,2}?(?:regulatory|legal|binding|international|global|governance)"
+         r"(?: [\w-]+)? (?:regime|framework|instrument|rules)\b(?![^.;]{0,100}?\b(?:crime|criminal|prosecut))", "support", False),
     ],
     "proposition:un-central-role": [
         (rf"\b{_CYBER_WORD}\b[^.;]{{0,200}}?\b(?:must|should|needs? to|has to) (?:become|be|remain) (?:a |an |the )?"

@@ -57,6 +57,11 @@ CLOSE_WINDOW = 100
 # A target phrase naming the technology itself ("free and open internet", "the use of new
 # technologies to destabilize ...") is its own context.
 SELF_CONTEXT = re.compile(r"\b(?:cyber|ICTs?\b|internet|online|digital|technolog|information space)", re.I)
+# Words that put a sentence on digital technology ("technological achievements" alone is too broad).
+TECH_WORDS = re.compile(r"\b(?:cyber\w*|ICTs?|internet|online|digital|information (?:and communications? )?technolog\w*|"
+                        r"information space)\b", re.I)
+# How many sentences either side, within its paragraph, a technology sentence may find cyber words.
+TECH_PARAGRAPH_SENTENCES = 2
 # How many sentences back an anaphor ("the draft") may look for its instrument.
 ANAPHOR_SENTENCES = 3
 POSITION_VERB = re.compile(
@@ -127,6 +132,31 @@ class DocContext:
         sents, cyber = self.sents, self.cyber
         return carries_topic(self.text, sents, i, lambda j: cyber.core_in(sents[j].start, sents[j].end), floor)
 
+    def tech_paragraph(self, pos: int) -> bool:
+        """Is the sentence at `pos` about technology in a paragraph that goes on to cyber words?
+
+        Why: a speech opens a topic with "we must enhance international cooperation to harness
+        the digital revolution" and names "cybersecurity threats" only two sentences later; the
+        opening sentence is on the cyber topic although no cyber word stands close to its phrase.
+        The sentence itself must name the technology ("digital", "internet", "ICT"), so a
+        paragraph that merely mentions cyber somewhere does not pull in its other topics.
+        """
+        i = enclosing(self.sents, pos)
+        if i is None:
+            return False
+        s = self.sents[i]
+        if not TECH_WORDS.search(self.text, s.start, s.end):
+            return False
+        k = bisect_left(self.pstarts, pos + 1) - 1
+        floor = self.pstarts[k] if k >= 0 else 0
+        ceil = self.pstarts[k + 1] if k + 1 < len(self.pstarts) else len(self.text)
+        lo, hi = max(0, i - TECH_PARAGRAPH_SENTENCES), min(len(self.sents), i + TECH_PARAGRAPH_SENTENCES + 1)
+        for j in range(lo, hi):
+            sj = self.sents[j]
+            if sj.start >= floor and sj.end <= ceil and self.cyber.core_in(sj.start, sj.end):
+                return True
+        return False
+
     @property
     def hits(self):
         if self._hits is None:
@@ -145,6 +175,8 @@ def find_stances(doc: Document, kb: Any) -> list[Stance]:
     units = list(_statement_units(doc, sents)) + list(_speaker_units(doc, sents))
     units += list(_joint_units(doc, sents, ms))
     units += list(_subject_units(doc, sents, ms))
+    units += list(_continued_quote_units(doc, sents, ms))
+    units += list(_title_voice_units(doc, sents, ms))
     ctx = DocContext(text, kb, sents, [p.start for p in doc.paragraphs])
     found: list[Stance] = []
     for u in units:
@@ -351,6 +383,106 @@ def _joint_units(doc: Document, sents: list[Span], ms: list[M]):
         yield Unit(first, first, s.start, s.end, ctx, True, rest)
 
 
+# --- quotes and voices the statement stage leaves unattributed ------------------------------
+
+# A quotation of a sentence or more ("..." straight or curly).
+QUOTED = re.compile(r"“[^”\n]{20,}”|\"[^\"\n]{20,}\"")
+# How far back the quote just before may be for a new quote to continue it.
+CONTINUE_CHARS = 1500
+# The quote's own tail must not name another source; these words say it goes on with the same one.
+_CONTINUES = re.compile(r"\b(?:continued|added|went on|release|statement|communiqu[eé]|according to (?:the|its|their))\b", re.I)
+
+
+def quoted_spans(text: str) -> list[Span]:
+    """Every quotation of a sentence or more, as spans (the quote marks included)."""
+    return [Span(m.start(), m.end()) for m in QUOTED.finditer(text)]
+
+
+def _continued_quote_units(doc: Document, sents: list[Span], ms: list[M]):
+    """A quote with no speaker of its own that continues the quote before it.
+
+    Why: news quotes a press release in several pieces ("... unacceptable," the Council said.
+    Then, later: "We urge Russia to adhere to the norms ...," the release continued). The
+    statement stage attributes the first piece only; the later pieces are the same source's.
+    A piece counts when the last quote before it (within `CONTINUE_CHARS`) has a speaker, no
+    actor is named between or in the piece's tail, and the piece speaks in the first person
+    or its tail says it continues ("the release continued", "according to the statement").
+    """
+    text = doc.text
+    direct = sorted((st for st in doc.statements if st.direct and st.speaker), key=lambda st: st.span.start)
+    if not direct:
+        return
+    stated = Cover([st.span for st in doc.statements])
+    actors = [m for m in ms if m.kind in ("state", "org", "person")]
+    starts = [st.span.start for st in direct]
+    chain: tuple[Any, int] | None = None  # the last continued quote: (its source statement, its end)
+    for q in quoted_spans(text):
+        if stated.overlaps(q):
+            continue
+        k = bisect_left(starts, q.start) - 1
+        if k < 0:
+            continue
+        prev, prev_end = direct[k], direct[k].span.end
+        if chain and chain[1] > prev_end:
+            prev, prev_end = chain  # a piece continuing a piece: only the text since the last one counts
+        if q.start - prev_end > CONTINUE_CHARS or prev_end > q.start:
+            continue
+        tail_end = text.find("\n", q.end)
+        tail_end = min(tail_end if tail_end >= 0 else len(text), q.end + 120)
+        dot = text.find(".", q.end, tail_end)
+        tail_end = dot if dot >= 0 else tail_end
+        same = {prev.speaker, prev.affiliation, _affiliation_of(doc, prev.speaker, prev.affiliation)}
+        if any(m.id not in same and (m.kind == "person" or m.how != "demonym")
+               for m in within(actors, prev_end, q.start) + within(actors, q.end, tail_end)):
+            continue  # another source may be speaking now
+        if not (FIRST_PERSON.search(text, q.start, q.end) or _CONTINUES.search(text, q.end, tail_end)):
+            continue
+        chain = (prev, q.end)
+        aff = _affiliation_of(doc, prev.speaker, prev.affiliation)
+        i = enclosing(sents, q.start)
+        ctx = sents[max(0, i - ANAPHOR_SENTENCES)].start if i is not None else max(0, q.start - 600)
+        for piece in _pieces(sents, q):
+            yield Unit(prev.speaker, aff, piece.start, piece.end, ctx, True)
+
+
+# A title whose subject is an actor ("The United States, Joined by Allies, Attributes ...").
+_TITLE_GAP = re.compile(r"\s*(?:,|\s)\s*(?!['’]s\b)", re.I)
+
+
+def _title_voice_units(doc: Document, sents: list[Span], ms: list[M]):
+    """An official text's unquoted "we" is the actor its title names as subject.
+
+    Why: a government's own statement or fact sheet ("The United States ... Attributes
+    Malicious Cyber Activity ...") says "we" and "our allies" outside any quotation, and
+    nobody else's voice is in those sentences. A reporter's article rarely says "we" outside
+    quotes, so sentences overlapping a quotation are left out, and the title must open with the
+    actor (not "China's ...", not "Experts say China ...").
+    """
+    if doc.meta.speaker:
+        return
+    text = doc.text
+    title = doc.meta.title or ""
+    first_line = text[:text.find("\n")] if "\n" in text[:400] else ""
+    if not first_line or (title and title.strip() != first_line.strip()):
+        return
+    lead = re.match(r"\s*(?:the\s+)?", first_line, re.I).end()
+    head = [m for m in within(ms, 0, len(first_line), ("state", "org")) if m.how != "capital"]
+    if not head or head[0].start not in (0, lead) or text[head[0].end:head[0].end + 2] in ("'s", "’s"):
+        return
+    if _PREP_BEFORE.search(text[:head[0].start]):
+        return
+    voice = head[0].id
+    others = Cover([st.span for st in doc.statements] + quoted_spans(text))
+    parties = joint_voice(doc, sents, ms)[0]
+    if parties:
+        return  # a joint text speaks for all its parties (`_joint_units`)
+    for i, s in enumerate(sents):
+        if s.end <= len(first_line) or others.overlaps(s) or not FIRST_PERSON.search(text, s.start, s.end):
+            continue
+        ctx = sents[max(0, i - ANAPHOR_SENTENCES)].start
+        yield Unit(voice, voice, s.start, s.end, ctx, True)
+
+
 # --- actors as subjects ------------------------------------------------------------------
 
 _VERB_GATE: list[Any] = []
@@ -433,7 +565,7 @@ def _unit_stances(doc: Document, u: Unit, insts: list[M], kb: Any, ctx: DocConte
     # somewhere near the unit: a speech's cooperation against terrorism is not a cyber-norms stance.
     # A sentence that carries the topic over ("address those threats") counts as close.
     targets = [t for t in targets if cyber.near_core(t.start, t.end, CLOSE_WINDOW)
-               or SELF_CONTEXT.search(text, t.start, t.end) or ctx.carried(t.start)]
+               or SELF_CONTEXT.search(text, t.start, t.end) or ctx.carried(t.start) or ctx.tech_paragraph(t.start)]
     # a keyword inside an instrument's name ("Convention on Cybercrime") is that instrument, not a debate
     u_insts = [m for m in insts if m.start < u.end and u.start < m.end and names_it(text, m)]
     targets = [t for t in targets if t.polarity or not any(m.start < t.end and t.start < m.end for m in u_insts)]
