@@ -129,9 +129,7 @@ def extract(inputs, fmt, speaker, **options):
     settings = _settings(**options)
     ok = rejected = 0
     docs = []
-    items = extract_documents(list(inputs), settings)
-    if speaker:
-        items = _force_speaker(items, speaker)
+    items = extract_documents(list(inputs), settings, default_speaker=speaker)
     for out in items:
         if isinstance(out, Rejection):
             rejected += 1
@@ -147,13 +145,6 @@ def extract(inputs, fmt, speaker, **options):
     if rejected and not ok:
         sys.exit(EXIT_FAILED)
     sys.exit(EXIT_SOME_REJECTED if rejected else EXIT_OK)
-
-
-def _force_speaker(items, speaker: str):
-    for it in items:
-        if hasattr(it, "meta") and it.meta.speaker is None:
-            it.meta.speaker = speaker
-        yield it
 
 
 @cli.command()

@@ -217,3 +217,17 @@ def test_search_stats_rejections_commands(tmp_path, db):
     assert st["documents"] == 1 and st["rejections"] == 1
     rej = run("rejections", "--db", db).output
     assert rej.startswith("NW103") and "zero.txt" in rej
+
+
+def test_extract_speaker_option_reaches_the_stages(tmp_path):
+    """--speaker is set before extraction: first-person positions become the speaker's state's."""
+    speech = tmp_path / "speech.txt"
+    speech.write_text(
+        "Mr. President, it is an honour to address this Assembly on behalf of my country.\n\n"
+        "We support the application of international law to cyberspace, and we call on all States "
+        "to implement the agreed norms of responsible State behaviour in cyberspace.\n", encoding="utf-8")
+    res = CliRunner().invoke(cli, ["extract", str(speech), "--speaker", "state:EST"], catch_exceptions=False)
+    out = json.loads(res.output.splitlines()[0])
+    assert out["doc"]["speaker"] == "state:EST"
+    holders = {(s["actor"], s["target"]) for s in out["stances"]}
+    assert ("state:EST", "proposition:international-law-applies") in holders
