@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
@@ -33,7 +34,7 @@ from .schema import (
     normalise,
 )
 
-__all__ = ["KB", "SurfaceForm", "load_kb", "DATA_DIR", "BOUND_ACTIONS"]
+__all__ = ["KB", "SurfaceForm", "load_kb", "pinned", "DATA_DIR", "BOUND_ACTIONS"]
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -247,6 +248,30 @@ _cache: dict[Path, tuple[tuple, KB, float]] = {}
 # A folder given explicitly (one being edited) is checked on every call.
 RECHECK_SECONDS = 1.0
 _lock = threading.Lock()
+# Open `pinned()` blocks; while any is open the package KB, once loaded, is not checked again.
+_pins = 0
+
+
+@contextmanager
+def pinned() -> Iterator[None]:
+    """Inside the block, `load_kb()` keeps returning the package KB it has (no file checks).
+
+    A batch (`normwatch ingest`) runs in one: its documents are all extracted against one
+    KB even when someone edits the YAML meanwhile, and no second KB is built mid-run
+    (the stages' derived tables of the first would otherwise stay alive next to it).
+    Process-wide; blocks may nest. A folder passed explicitly is still checked every call.
+
+        >>> with pinned():
+        ...     kb = load_kb()       # later calls in the block return this same object
+    """
+    global _pins
+    with _lock:
+        _pins += 1
+    try:
+        yield
+    finally:
+        with _lock:
+            _pins -= 1
 
 
 def _signature(path: Path) -> tuple:
@@ -276,7 +301,7 @@ def load_kb(path: Path | str | None = None, *, strict: bool = False) -> KB:
     now = time.monotonic()
     with _lock:
         hit = _cache.get(root)
-    if hit and path is None and now - hit[2] < RECHECK_SECONDS:
+    if hit and path is None and (_pins or now - hit[2] < RECHECK_SECONDS):
         kb = hit[1]
     else:
         sig = _signature(root)

@@ -21,22 +21,48 @@ from .detect import HEAD_BYTES, binary_reason, detect_kind
 from .jsonl import iter_jsonl, iter_lines
 from .warc import iter_warc
 
-__all__ = ["iter_path", "iter_file", "walk"]
+__all__ = ["iter_path", "iter_file", "walk", "iter_walk"]
 
 
 def walk(root: str) -> list[str]:
     """Every non-hidden file under `root`, sorted by path; hidden files and folders are skipped."""
-    found: list[str] = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-        found.extend(os.path.join(dirpath, n) for n in filenames if not n.startswith("."))
-    return sorted(found)
+    return list(iter_walk(root))
+
+
+def iter_walk(root: str) -> Iterator[str]:
+    """The files of `walk(root)`, in the same order, found as they are needed.
+
+    Only one directory's listing is held at a time (per level), so a folder tree of millions of
+    pages costs no memory up front. A subfolder sorts as its name plus "/", which is where its
+    files fall among full paths, so the order equals `sorted()` over the whole tree. Like
+    os.walk, symbolic links to folders are not followed and unreadable folders are skipped.
+    """
+    try:
+        with os.scandir(root) as it:
+            entries = [(e.name, _is_dir(e), e.is_symlink()) for e in it if not e.name.startswith(".")]
+    except OSError:
+        return
+    entries.sort(key=lambda e: e[0] + "/" if e[1] else e[0])
+    for name, is_dir, is_link in entries:
+        path = os.path.join(root, name)
+        if not is_dir:
+            yield path
+        elif not is_link:
+            yield from iter_walk(path)
+
+
+def _is_dir(entry: os.DirEntry) -> bool:
+    """As os.walk decides: an entry whose type cannot be read counts as a file (then rejected with its reason)."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
 
 
 def iter_path(path: str, settings: Settings) -> Iterator[Item]:
     """Documents from a file or (recursively) a directory; never raises for bad input."""
     if os.path.isdir(path):
-        for p in walk(path):
+        for p in iter_walk(path):
             yield from guarded(iter_file(p, settings), p)
         return
     yield from guarded(iter_file(path, settings), path)
