@@ -104,3 +104,9 @@ def test_a_company_or_a_victims_network_is_not_the_doer():
     assert _accused("Hackers linked to the Chinese government stole the data.", "Chinese")
     assert _accused("A threat actor, believed to be the Israeli government, compromised Kaspersky.", "Israeli")
     assert not _accused("Attackers stole Indonesian intelligence records.", "Indonesian")
+
+
+def test_pinned_on_refers_back_to_the_incident_just_told():
+    from normwatch.extraction.incident_cues import ATTRIB_VERB
+
+    assert ATTRIB_VERB.search("the US and its allies formally pinned the attack on hackers of the MSS")

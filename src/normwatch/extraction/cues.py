@@ -310,7 +310,9 @@ def kb_cache(kb: Any) -> dict[str, Any]:
     hit = _KB_CACHE.get(id(kb))
     if hit is not None and hit[0] is kb:
         return hit[1]
-    if len(_KB_CACHE) > 8:
+    # At most two KBs at a time (the package KB and a test's or a reloaded one): an old KB
+    # held here would stay in memory with every table derived from it.
+    if len(_KB_CACHE) >= 2:
         _KB_CACHE.clear()
     store: dict[str, Any] = {}
     _KB_CACHE[id(kb)] = (kb, store)

@@ -53,7 +53,7 @@ AGENT = "agent"  # category marker: the accused state named as the doer itself
 RESPECTIVELY = re.compile(r"\brespectively\b", re.I)
 REFERS_BACK = re.compile(r"\b(?:the|this|that|these|those) (?:cyber-?\s?)?(?:attacks?|incidents?|operations?|campaigns?|breach(?:es)?|hacks?|intrusions?|aggression)\b|\b(?:it|they)\b", re.I)
 ATTRIB_VERB = re.compile(
-    r"\b(?:attribut\w+|blam\w+|accus\w+|behind|responsible|suspect\w*|den(?:y|ied|ies)|"
+    r"\b(?:attribut\w+|blam\w+|accus\w+|behind|responsible|suspect\w*|den(?:y|ied|ies)|pin(?:s|ned|ning)?|"
     r"(?:carried out|conducted|orchestrated|perpetrated|launched|sponsored) by|linked to)\b", re.I)
 # "Albania was the target of a cyberattack", "the US was hit": the state before is the victim.
 VICTIM_AFTER = re.compile(
