@@ -59,6 +59,8 @@ ACTOR_NOUN = re.compile(
     r"military (?:intelligence|unit|hackers)|army (?:unit|hackers)|spies|operatives|actors?|"
     r"threat (?:actors?|groups?)|group|groups|APT|agents?|government hackers|"
     r"cyber ?(?:army|units?|forces|spies|actors?))\b", re.I)
+# After an agency's name: its people as doers ("SVR hackers", "GRU operators", "MSS officers").
+ORGAN_DOER = re.compile(r"^\s*(?:cyber[- ]?)?(?:hackers?|operators|operatives|spies)\b", re.I)
 # After a demonym: a company from that state ("Israeli technology firm NSO Group", "a Russia-based
 # cybersecurity company") is where a tool or a victim comes from, not a state's doing.
 COMPANY_AFTER = re.compile(
@@ -158,6 +160,8 @@ def is_accused(text: str, m: M) -> bool:
         return True
     if m.how in ("adjective", "demonym") and ACTOR_NOUN.match(after):
         return True
+    if m.kind == "org" and ORGAN_DOER.match(after):
+        return True  # "SVR hackers", "GRU officers": the agency's people did it
     if re.match(r"[’']s\s", after) and ACTOR_NOUN.match(after[3:]):
         return True
     return False

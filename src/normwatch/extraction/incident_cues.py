@@ -40,11 +40,17 @@ VICTIM_BEFORE = re.compile(
     r"\b(?:targeting|compromise|infiltration|disruption|defacement|surveillance) of)"
     # a quantifier between verb and victim: "targeted multiple Ukrainian government agencies"
     r"\s+(?:the\s+)?(?:(?:multiple|several|various|numerous|many|some|dozens of|hundreds of|a number of|"
-    r"two|three|four|five|senior|prominent|high-ranking|major|key)\s+)?$",
+    r"two|three|four|five|senior|prominent|high-ranking|major|key|\d[\d,]*|(?:over |more than |about )?(?:a dozen|\d[\d,]*)|"
+    r"a (?:large |small )?number of)\s+)?$",
     re.I)
 VICTIM_NOUN_AFTER = re.compile(
     r"^\s*(?:government|governmental|state|parliament|ministry|ministries|banks?|networks?|websites?|infrastructure|"
-    r"power grid|grid|elections?|officials|media|agencies|companies|servers)\b(?![- ](?:sponsored|backed|linked|affiliated))",
+    r"power grid|grid|elections?|officials|media|agencies|companies|servers|"
+    # "US pipeline operators", "French organizations": a sector's bodies of that state (not its
+    # security firms, who report the attack)
+    r"(?:(?!(?:cyber)?security\b|tech\w*\b|intelligence\b|(?:target|attack|hack|breach|compromis|spie|spy|steal|infect|"
+    r"is|are|was|were|has|have|had|and|or)\w*\b)[a-z-]+\s+){0,2}?(?:operators|organi[sz]ations|entities|"
+    r"companies|firms|businesses|institutions|utilities|hospitals|universities))\b(?![- ](?:sponsored|backed|linked|affiliated))",
     re.I)
 # Before a state: the state itself is the doer ("orchestrated and carried out by Iran").
 STATE_AGENT = re.compile(r"\b(?:carried out|conducted|orchestrated|perpetrated|launched|committed) by\s+(?:the\s+)?$", re.I)

@@ -165,9 +165,11 @@ def _named_perpetrator(doc: Document, kb: Any, s: Span, states: list[M], victims
     years = find_dates(text, s.start, s.end)
     year = years[0].iso[:4] if years else ((doc.meta.published or "")[:4] or None)
     if vic_id is None:
-        # one unnamed incident per document: what a description of one operation tells
+        # one unnamed incident per document: what a description of one operation tells. Only a short
+        # report takes its own date for it; in a longer text the published year would make a vague
+        # reading look dated, and it would no longer fold into the incident the text already named.
         typ = None
-        year = (doc.meta.published or "")[:4] or None
+        year = ((doc.meta.published or "")[:4] or None) if is_short_report(doc) else None
     # a state merely named beside the perpetrator ("believed to be Iran that targets ...") may be
     # anything: it can pick a KB incident, but a new incident needs a victim the text marks as one
     hit = match_or_new(kb, vic_id, year, typ, span, s, allow_new=True, need_year=False)

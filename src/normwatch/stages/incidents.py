@@ -23,9 +23,9 @@ from __future__ import annotations
 from typing import Any
 
 from ..extraction.attrib_cues import group_state, is_accused
-from ..extraction.cues import M, all_mentions, default_kb, drop_nested, kb_get, sentence_spans, within
+from ..extraction.cues import M, all_mentions, default_kb, drop_nested, kb_get, sentence_spans, state_slug, within
 from ..extraction.incident_attrib import attributions
-from ..extraction.incident_cues import ATTACK, ATTRIB_VERB, PERPETRATOR_REF, REFERS_BACK, doer_inside
+from ..extraction.incident_cues import ATTACK, ATTRIB_VERB, KW_ATTACK_AFTER, PERPETRATOR_REF, REFERS_BACK, doer_inside
 from ..extraction.incident_match import Hit, kb_hit, keyword_hits, versus_hits
 from ..extraction.incident_reading import cue_hits, report_frame
 from ..model import Attribution, Document, Incident, Span
@@ -67,8 +67,18 @@ def find_incidents(doc: Document, kb: Any) -> list[Incident]:
     for i, s in enumerate(sents):
         s_states, s_groups, s_orgs = within(states, s.start, s.end), within(groups, s.start, s.end), within(orgs, s.start, s.end)
         hits = versus_hits(doc, kb, s, s_states)
+        versus = bool(hits)
         covered = {h.incident for h in hits}
-        for m in within(kb_incs, s.start, s.end):
+        s_incs = within(kb_incs, s.start, s.end)
+        # "the US Colonial Pipeline attack": the name wins over a victim-and-year guess around it, and
+        # over any other guess overlapping that guess ("UK" in "the UK after the 2017 WannaCry attack")
+        blocked = [Span(n.start, n.end) for n in s_incs if n.how in NAMED_HOW]
+        for m in s_incs:
+            if m.how not in NAMED_HOW and any(b.overlaps(Span(m.start, m.end)) for b in blocked):
+                blocked.append(Span(m.start, m.end))
+        for m in s_incs:
+            if m.how not in NAMED_HOW and Span(m.start, m.end) in blocked:
+                continue
             if m.how not in NAMED_HOW and not ATTACK.search(text, max(s.start, m.start - NEAR_CUE), min(s.end, m.end + NEAR_CUE)):
                 continue  # an inferred mention (victim + year) needs an attack word beside it
             if m.how not in NAMED_HOW and doer_inside(text, s_states, m):
@@ -76,8 +86,17 @@ def find_incidents(doc: Document, kb: Any) -> list[Incident]:
             if m.id not in covered and not any(h.span.overlaps(Span(m.start, m.end)) for h in hits):
                 hits.append(kb_hit(kb, m.id, Span(m.start, m.end), s))
                 covered.add(m.id)
-        if not hits:
-            hits = keyword_hits(kb, text, s)
+        # "She cited the SolarWinds breach, ... and the Kaseya breach": a list can name one incident
+        # by its alias and the next by its keyword beside an attack word
+        named_only = not hits or all(m.how in NAMED_HOW for m in s_incs if m.id in covered)
+        for h in keyword_hits(kb, text, s) if named_only and not versus else ():
+            if hits and not KW_ATTACK_AFTER.match(text, h.span.end, min(s.end, h.span.end + 40)):
+                continue  # beside a named incident only "the Kaseya breach" form, not a keyword near any attack word
+            if h.incident not in covered and not any(h.span.overlaps(o.span) for o in hits):
+                hits.append(h)
+                covered.add(h.incident)
+        for h in hits:
+            _victim_named(kb, h, s_states)
         if not hits and last is not None and i - last[0] <= BACK_SENTENCES \
                 and ATTRIB_VERB.search(text, s.start, s.end) and REFERS_BACK.search(text, s.start, s.end):
             # "Ukraine attributed the attack to the GRU": a claim about the incident just told
@@ -99,6 +118,15 @@ def find_incidents(doc: Document, kb: Any) -> list[Incident]:
                 if first_accusation is None:
                     first_accusation = h.incident
                 elif h.victim == out[first_accusation].victim and (h.victim or frame is not None):
+                    first = out[first_accusation]
+                    first.type = first.type or h.type
+                    if first.date is None and h.date and kb_get(kb, first_accusation) is None:
+                        # the headline told it without a time, the body dates it: the dated reading
+                        # names it ("slovakia" becomes "slovakia-2021")
+                        first.date = h.date
+                        dated = "incident:" + "-".join(p for p in (state_slug(kb, h.victim), h.date[:4], first.type) if p)
+                        _rename(out, span_sets, accusations, weak, first_accusation, dated)
+                        first_accusation = first.incident
                     h.incident = first_accusation
         last = (i, hits[0]) if len(hits) == 1 else None
         for h in hits:
@@ -186,6 +214,35 @@ def _perpetrator_ref(kb: Any, text: str, s: Span, groups: list[M], states: list[
     if len(earlier) == 1:
         return [M(earlier.pop(), "state", ref.start(), ref.end(), "back-reference")]
     return []
+
+
+def _victim_named(kb: Any, h: Hit, s_states: list[M]) -> None:
+    """A KB incident with several victims takes the one its sentence names ("the Kaseya breach, which
+    forced Swedish supermarkets to close" is told as Sweden's)."""
+    rec = kb_get(kb, h.incident)
+    if not rec or h.victim is None:
+        return
+    victims = [v for v in rec.get("victims") or [] if str(v).startswith("state:")]
+    named = [m.id for m in s_states if m.id in victims]
+    if named and h.victim not in named:
+        h.victim = named[0]
+
+
+def _rename(out: dict[str, Incident], span_sets: dict[str, set[Span]], accusations: set[str],
+            weak: set[str], old: str, new: str) -> None:
+    """Give an incident read so far a new id everywhere the walk keeps it (order kept)."""
+    if old == new or new in out:
+        return
+    items = [(new if k == old else k, v) for k, v in out.items()]
+    out.clear()
+    out.update(items)
+    out[new].incident = new
+    if old in span_sets:
+        span_sets[new] = span_sets.pop(old)
+    for bag in (accusations, weak):
+        if old in bag:
+            bag.discard(old)
+            bag.add(new)
 
 
 def _add(inc: Incident, att: Attribution) -> None:
