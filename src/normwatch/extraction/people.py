@@ -258,8 +258,18 @@ def role_before(text: str, lo: int, start: int, mention_at) -> tuple[str | None,
         if m is not None and text[m[0] : m[1]].lower() in ROLE_MODIFIERS:
             m = None  # a one-word "mention" that is really part of a title ("Foreign Minister")
         if m is not None:
+            head_left = _head_left_of(text, toks, k, m) if not any(is_role_head(x.text) for x in role_toks) \
+                and not any(w.lower() in ROLE_HEADS for w in text[m[0] : m[1]].split()) else None
+            if head_left is not None:
+                # "Spokesperson for the Chinese Foreign Ministry Lijian Zhao": the title's head
+                # stands left of its employer, joined by "for"/"of"/"at" (and "the")
+                aff = aff or m
+                role_toks.extend(t2 for t2 in reversed(toks[head_left + 1 : k + 1]) if t2.start >= m[0])
+                role_toks.append(toks[head_left])
+                k = head_left - 1
+                continue
             if role_toks:
-                aff = m
+                aff = aff or m
                 phrase_start = m[0]
             elif any(w.lower() in ROLE_HEADS for w in re.split(r"[\s]+", text[m[0] : m[1]])):
                 # a title that is itself a KB entity: "UN Secretary-General Ban Ki-moon"; an
@@ -309,6 +319,16 @@ def role_before(text: str, lo: int, start: int, mention_at) -> tuple[str | None,
     role_toks.reverse()
     role = text[role_toks[0].start : role_toks[-1].end]
     return role, aff, gender, min(phrase_start, role_toks[0].start)
+
+
+def _head_left_of(text: str, toks: list[Tok], k: int, m: tuple[int, int]) -> int | None:
+    """Index of the connector ("for", "of", "at") joining a title word to the employer mention `m`."""
+    j = max((i for i in range(k, -1, -1) if toks[i].end <= m[0]), default=-1)
+    if j >= 0 and toks[j].text.lower() == "the":
+        j -= 1
+    if j >= 1 and toks[j].text.lower() in ("for", "of", "at") and is_role_head(toks[j - 1].text):
+        return j
+    return None
 
 
 def _owner_before(text: str, toks: list[Tok], pos: int, mention_at) -> tuple[int, int] | None:

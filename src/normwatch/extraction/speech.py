@@ -23,6 +23,8 @@ SPEECH_VERBS = (
     # an official attribution or assessment is a statement too: "the administration attributes
     # \"with a high degree of confidence ...\"", "the NCSC assessed that ..."
     "attribute", "assess",
+    # "Raab deemed the attack ...", "the DoJ alleges that ...", "DoJ revealed the FBI ..."
+    "deem", "allege", "reveal", "label",
 )
 # Verbs of decision or official action that make a state or organisation an actor.
 DECISION_VERBS = (

@@ -346,7 +346,9 @@ def _speaking_entities(doc: Document, kb: Any, ms: list[Mention], listed: list[A
     extra: dict[str, list[Span]] = {}
     # "the Dutch government said", "Czech authorities confirmed": the adjective's state speaks.
     for m in ms:
-        if m.kind != "state" or m.how not in ("adjective", "demonym") or m.kb_id in have:
+        # ("the UK government believes", "US officials say": a name or acronym works the same way)
+        if m.kind != "state" or m.how in ("pro-adjective", "anti-adjective") or m.kb_id in have \
+                or text[m.span.end : m.span.end + 2] in ("'s", "\u2019s"):
             continue
         g = GOVERNMENT_NOUN.match(text, m.span.end, min(len(text), m.span.end + 40))
         if g and SPEECH_AFTER_SUBJECT.match(text, g.end(), min(len(text), g.end() + 80)):

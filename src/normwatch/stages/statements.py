@@ -27,6 +27,7 @@ from ..extraction.quotes import Quote, find_quotes
 from ..extraction.speech import ISSUED_AFTER_SUBJECT, SPEECH_RE, STATEMENT_NOUN, joint_opening
 from ..model import Actor, Document, Span, Statement
 from ..pipeline import stage
+from .actors import affiliation_of
 from ..settings import Settings
 
 MAX_SENTENCE = 2000
@@ -37,7 +38,7 @@ NP_VERBS = (
     r"warn(?:ed|s)? (?:of|against|about)|express(?:ed|es)|advocat(?:ed|es|e)|welcom(?:ed|es|e)|"
     r"reject(?:ed|s)?|den(?:ied|ies|y)|condemn(?:ed|s)?|accus(?:ed|es|e)|blam(?:ed|es|e)|defend(?:ed|s)?|"
     r"insist(?:ed|s)? on|pledg(?:ed|es|e)|vow(?:ed|s)?|encourag(?:ed|es|e)|recommend(?:ed|s)?|invit(?:ed|es|e)|"
-    r"appeal(?:ed|s)? (?:to|for)|press(?:ed|es)? for|push(?:ed|es)? for"
+    r"appeal(?:ed|s)? (?:to|for)|press(?:ed|es)? for|push(?:ed|es)? for|deemed|label(?:l?ed)"
 )
 # Verbs that report speech with a clause ("said that ...", "recalled that ...").
 THAT_VERBS = (
@@ -47,7 +48,7 @@ THAT_VERBS = (
     r"confirm(?:ed|s)?|den(?:ied|ies)|point(?:ed|s)? out|observ(?:ed|es)|remark(?:ed|s)?|told [\w ]{1,30}?|"
     r"suggest(?:ed|s)?|believ(?:ed|es)|predict(?:ed|s)?|contend(?:ed|s)?|agre(?:ed|es)|underlin(?:ed|es)|"
     r"reiterat(?:ed|es)|highlight(?:ed|s)?|conclud(?:ed|es)|maintain(?:ed|s)?|indicat(?:ed|es)|wrote|writes|"
-    r"tweet(?:ed|s)?|reported|recogni[sz](?:ed|es)|express(?:ed|es) (?:hope|concern|confidence|regret)"
+    r"tweet(?:ed|s)?|reported|recogni[sz](?:ed|es)|alleg(?:ed|es)|reveal(?:ed|s)|express(?:ed|es) (?:hope|concern|confidence|regret)"
 )
 _AUX = r"(?:(?:has|have|had|also|then|later|again|further|repeatedly|publicly|strongly|firmly|on\s+\w+|last\s+\w+)\s+){0,3}"
 NP_AFTER = re.compile(rf"\s{{1,3}}{_AUX}((?:{NP_VERBS})\b)")
@@ -55,14 +56,18 @@ THAT_AFTER = re.compile(rf"\s{{1,3}}{_AUX}((?:{THAT_VERBS}))(?:\s+[\w,]+){{0,6}}
 # "said" + a clause without "that": it opens with a determiner or pronoun, or a capitalised
 # word that is not a time expression ("said SVR hackers orchestrated ...", not "said Monday").
 SAID_CLAUSE = re.compile(
-    rf"\s{{1,3}}{_AUX}(sa(?:id|ys))\s+(?=(?:the|it|its|this|they|there|he|she|we|his|her|their|a|an)\s"
+    rf"\s{{1,3}}{_AUX}(sa(?:id|ys)|claim(?:ed|s)|believ(?:ed|es)|alleg(?:ed|es)|argu(?:ed|es)|contend(?:ed|s))\s+"
+    r"(?=(?:the|it|its|this|they|there|he|she|we|his|her|their|a|an)\s|\d"
     # or any other lower-case word that is not a preposition, time word or conjunction: "said
     # member states were ...", "said under normal circumstances, ...", "said these challenges ..."
     r"|(?!(?:in|on|at|during|after|before|last|yesterday|today|tonight|earlier|later|recently|previously|"
     r"also|to|of|for|with|by|from|while|when|as|and|but|or|then|nothing|so|here|again|once|that|what|"
-    r"how|why|in|via|through|over|about|via|next|this\s+(?:week|month|year|morning))\b)[a-z][\w-]*\s"
+    r"how|why|in|via|through|over|about|via|next|this\s+(?:week|month|year|morning)|"
+    # a relative ("what he claimed was"), a reflexive ("believes itself to be")
+    r"is|was|were|are|had|has|would|could|itself|himself|herself|themselves|ourselves)\b)[a-z][\w-]*\s"
     r"|(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|"
-    r"July|August|September|October|November|December|In|On|At|Last|This|Earlier|Later|I)\b)[A-Z][\w&-]*\s+[a-z])"
+    r"July|August|September|October|November|December|In|On|At|Last|This|Earlier|Later|I)\b)[A-Z][\w&-]*"
+    r"(?:['\u2019]s)?\s+[a-z])"
 )
 # A coordinated subject ("ESET and IstroSec said", "the EU and its Member States added").
 COORDINATED = re.compile(
@@ -273,11 +278,17 @@ def _direct(doc: Document, quotes: list[Quote], paragraphs: list[tuple[int, int]
         own_verb = _has_verb(text, q_end, min(after_hi, q_end + 40))
         if found is None and not own_verb:
             found = _attribution(text, refs, before_lo, q.open, before=True)
+        if found is None and own_verb:
+            # '"...," the department said': a common noun standing for an organisation named earlier
+            found = _nominal(doc, q_end, after_hi)
         attributed.append((q, found[0] if found else None, found[1] if found else None, own_verb))
     out: list[Statement] = []
     for k, (q, actor, cue, own_verb) in enumerate(attributed):
         if actor is None and not own_verb:
             actor = _inherit(doc, attributed, k, paragraphs, pstarts, refs)
+            if actor is not None:
+                # a quote running over several paragraphs hands its speaker on to the next one
+                attributed[k] = (q, actor, cue, own_verb)
         if actor is None:
             continue
         if len(text[q.start : q.end].split()) < DIRECT_SPAN_MIN_WORDS or _fragment(text, q):
@@ -341,7 +352,64 @@ def _attribution(text: str, refs: _Refs, a: int, b: int, before: bool = False) -
     if not near:
         return None
     ref = near[-1] if before else near[0]
+    if ref[2].kind != "person":
+        # "Julien Bastrup-Birk, a RUSI fellow and former UK official, suggested": the state in a
+        # person's appositive is not the speaker; the person is
+        for p in near:
+            if p[2].kind == "person" and p[1] <= ref[0] and text[p[1]:p[1] + 1] == "," \
+                    and not re.search(r"[.;:!?\"\u201c\u201d]", text[p[1]:ref[0]]):
+                ref = p
     return ref[2], Span(verb.start(), verb.end())
+
+
+# A common noun that stands for an organisation or government named earlier ("the agency added",
+# "according to the notice"): the noun right before the verb, or after "according to".
+NOMINAL = re.compile(
+    r"\b(?:[Aa]ccording\s+to\s+)?[Tt]he\s+(agency|department|ministry|bureau|office|government|notice|alert|"
+    r"advisory|company|firm|centre|center|embassy|commission|council)\b"
+)
+# How far back (characters) the noun may reach for its organisation.
+NOMINAL_WINDOW = 1500
+
+
+def _nominal(doc: Document, a: int, b: int) -> tuple[Actor, Span] | None:
+    """The organisation a nominal attribution in text[a:b] ("the department said") stands for:
+    the latest organisation (or, for "government", state) mentioned before it whose name holds
+    the noun, else the latest one at all."""
+    text = doc.text
+    m = NOMINAL.search(text, a, min(b, a + 40))
+    if m is None:
+        return None
+    verb = SPEECH_RE.match(text, m.end() + 1) if text[m.end() : m.end() + 1] == " " else None
+    if verb is None:
+        verb = re.compile(r"\s+(?:also\s+)?").match(text, m.end())
+        verb = SPEECH_RE.match(text, verb.end()) if verb else None
+    if not m.group(0)[:1] in "Aa" and verb is None:
+        return None
+    noun = m.group(1).lower()
+    kinds = ("state",) if noun == "government" else ("org",)
+    cands = [x for x in doc.mentions if x.kind in kinds and x.span.end <= m.start()
+             and m.start() - x.span.end <= NOMINAL_WINDOW]
+    if not cands:
+        return None
+    kb = _kb()
+    named = [x for x in cands if noun in f"{kb.name(x.kb_id)} {x.kb_id}".lower()] if kb is not None else []
+    speaking = {a.id for a in doc.actors}
+    known = [x for x in cands if x.kb_id in speaking]
+    if not (named or known):
+        return None  # a noun with no organisation of that kind, or none that speaks: not guessed
+    pick = max(named or known, key=lambda x: x.span.start)
+    cue = Span(verb.start(), verb.end()) if verb else Span(m.start(), m.start() + 12)
+    for actor in doc.actors:
+        if actor.id == pick.kb_id:
+            return actor, cue
+    return Actor(pick.kb_id, pick.kind, kb.name(pick.kb_id) if kb else pick.kb_id, None,
+                 affiliation_of(pick.kb_id, kb), [pick.span]), cue
+
+
+def _kb():
+    from ..kb import load_kb
+    return load_kb()
 
 
 def _has_verb(text: str, a: int, b: int) -> bool:
@@ -545,8 +613,12 @@ def _reported(doc: Document, sentences: list[Span], refs: _Refs, quoted: list[tu
                     ce -= 1
                 if ce > cs and not _has_quote(text, cs, ce):
                     out.append(Statement(actor.id, actor.affiliation, False, Span(cs, ce), cue_span))
-            elif m and m.end() < end and not _has_quote(text, m.end(), end):
-                out.append(Statement(actor.id, actor.affiliation, False, Span(m.end(), end), cue_span))
+            elif m and m.end() < end and (not _has_quote(text, m.end(), end) or text[m.end()].isupper()):
+                # a quotation inside the clause is its own statement: the clause stops before it
+                # (only for a clause of its own, "APT40 is ...", not an appositive "an executive at")
+                ce = _until_quote(text, m.end(), end)
+                if ce > m.end():
+                    out.append(Statement(actor.id, actor.affiliation, False, Span(m.end(), ce), cue_span))
             break
     return out
 
