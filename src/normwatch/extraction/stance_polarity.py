@@ -31,7 +31,9 @@ SUPPORT_CUES = re.compile(flex_ws(
     r"commit(?:s|ted|ting)? (?:ourselves |themselves |itself )?to|committed to|"
     r"advanc(?:e|es|ed|ing)|foster(?:s|ed|ing)?|deepen(?:s|ed|ing)?|expand(?:s|ed|ing)?|enhanc(?:e|es|ed|ing)|"
     r"prioriti[sz](?:e|es|ed|ing)|priority|key (?:to|for)|cornerstone|provid(?:e|es|ed|ing)|"
-    r"(?:efforts?|opportunity|determined|determination|ready|resolve|stand ready) to|apply|applying)\b"),
+    r"(?:efforts?|opportunity|determined|determination|ready|resolve|stand ready) to|apply|applying|"
+    # a speech's hortatives and invitations: "let us combine efforts", "I invite all States to share"
+    r"let us(?! not)|let[’']s(?! not)|invit(?:e|es|ed|ing)|deserv(?:e|es|ed|ing) (?:\w+ )?attention)\b"),
     re.I,
 )
 OPPOSE_CUES = re.compile(flex_ws(
@@ -59,7 +61,10 @@ PRED_SUPPORT = re.compile(
     r"(?:(?:also|still|very|really|truly|clearly)\s+)?"
     r"(?:part of the solution|flexible enough|effective|working|works|useful|valuable|important|essential|"
     r"crucial|vital|key|indispensable|the (?:best|right|only) (?:way|framework|basis)|a good (?:basis|model|start)|"
-    r"contribute|contributes|help|helps|needed|necessary)\b",
+    r"contribute|contributes|help|helps|needed|necessary|required|"
+    # an instrument praised as the framework: "provides the appropriate and primary legal framework"
+    r"provid(?:es|ed|e)\s+(?:the|an?)\s+(?:[\w-]+\s+){0,4}?(?:framework|basis|foundation|model|standard)|"
+    r"the\s+(?:appropriate|primary|main|principal)\s+(?:[\w-]+\s+){0,3}?(?:framework|basis|instrument|standard|tool))\b",
     re.I,
 )
 PRED_OPPOSE = re.compile(
@@ -81,6 +86,10 @@ AUTHORED = re.compile(
 CLAUSE_BREAK = re.compile(r";|\s—\s|,?\s+but\s|,?\s+however,?\s|,\s+while\s|\s+whereas\s|,\s+although\s", re.I)
 
 MAX_BEFORE = 110
+# A target introduced as an example or a means of what came before ("including through the X").
+LIST_MEMBER = re.compile(r"(?:,|\b)\s*(?:including|notably|in particular|such as|namely)(?:\s+(?:through|via|by|in|under))?"
+                         r"\s+(?:the\s+)?$", re.I)
+LIST_REACH = 200
 MAX_AFTER = 50
 
 
@@ -115,7 +124,12 @@ def polarity(text: str, a: int, b: int, ts: int, te: int, *, instrument: bool = 
     if instrument and COMPARE_BETTER.search(text[max(lo, ts - 40):ts]):
         return "support", 0.8
     after = text[te:min(hi, te + MAX_AFTER + 40)]
-    pre = _nearest_before(text, lo, ts, max_before or MAX_BEFORE)
+    reach = max_before or MAX_BEFORE
+    if LIST_MEMBER.search(text[max(lo, ts - 40):ts]):
+        # "uphold ... norms in cyberspace, including through the Paris Call": the list's head cue
+        # governs its named examples however long the list before them
+        reach = max(reach, LIST_REACH)
+    pre = _nearest_before(text, lo, ts, reach)
     if pre is not None:
         pol, cue_start = pre
         neg = negated(words_before(text, cue_start, 4, lo))
@@ -163,3 +177,20 @@ def authored(text: str, a: int, b: int, ts: int) -> bool:
     """The speaker says they made the target ("we developed six basic norms")."""
     lo, _ = clause_bounds(text, a, b, ts)
     return bool(AUTHORED.search(text, lo, ts))
+
+
+# Work on a treaty ("the negotiation of an agreement", "drafting a universal convention") right
+# before a treaty proposition: a speaker who lists it as work to be done wants the treaty.
+TREATY_WORK = re.compile(
+    r"\b(?:negotiat\w*|draft(?:s|ed|ing)?|elaborat\w*|conclu(?:de|ding|sion)|adopt(?:ion|ing)?)(?:\s+(?:of|on))?"
+    r"\s+(?:an?|the|this|such an?)?\s*(?:[\w-]+\s+){0,2}$", re.I)
+TREATY_REACH = 50
+
+
+def treaty_work(text: str, lo: int, ts: int) -> bool:
+    """Is the target (a treaty proposition) the object of negotiating or drafting, unnegated?"""
+    m = TREATY_WORK.search(text[max(lo, ts - TREATY_REACH):ts])
+    if not m:
+        return False
+    start = max(lo, ts - TREATY_REACH) + m.start()
+    return not negated(words_before(text, start, 4, lo))

@@ -41,9 +41,17 @@ BUILTIN: dict[str, list[tuple[str, str | None, bool]]] = {
         (r"\bcyber[- ]?crime (?:treaty|treaties|convention)\b", None, False),
         # lower case only: "Convention on Cybercrime" is the Budapest Convention's name
         (r"\b(?-i:treaty|convention|instrument) (?:on|against|to (?:combat|counter|fight)) (?:cyber[- ]?crime|the criminal (?:use|misuse) of (?:ICTs?|information))", None, False),
+
+        # the UN's own wording: "a universal convention ... on countering the use of ICTs for criminal purposes"
+        (r"\b(?-i:treaty|convention|instrument)\b[^.;]{0,80}?\b(?:use|misuse) of (?:information and communications? "
+         r"technolog(?:y|ies)|ICTs?) for criminal purposes\b", None, False),
     ],
     "proposition:binding-state-behaviour-treaty": [
         (r"\blegally[- ]binding (?:international )?(?:instrument|treaty|framework|convention|agreement|regime)s?\b(?! (?:on|against) cyber[- ]?crime)", None, False),
+        # "an agreement within the OEWG on security of and in the use of ICTs", "a convention on
+        # international information security": a treaty on states' conduct, named by its subject
+        (r"\b(?-i:treaty|convention|agreement|instrument)\b[^.;]{0,80}?\b(?:international information security|"
+         r"security of and in the use of (?:information and communications? technolog(?:y|ies)|ICTs?))\b", None, False),
     ],
     "proposition:un-central-role": [
         (r"\b(?:central|leading|key|pivotal|primary|principal|core|coordinating|important) role (?:of|for|played by|to be played by) (?:the )?(?:UN|U\.N\.|United Nations)\b", None, False),
@@ -56,13 +64,14 @@ BUILTIN: dict[str, list[tuple[str, str | None, bool]]] = {
         (r"\bapplication of (?:existing )?international law\b", None, False),
     ],
     "proposition:voluntary-norms": [
-        (r"\b(?:voluntary|non-binding)(?:,? non-binding)? norms\b", None, False),
+        (r"\b(?:voluntary|non-binding)(?:,? [\w-]+){0,3}? norms\b", None, False),
         (r"\bnorms of responsible (?:state )?behaviou?r\b", None, False),
         (r"\bnot (?:a |an )?(?:treaty|binding (?:treaty|instrument)),? but (?:norms|principles)\b", "support", False),
         (r"\b(?:norms|principles), not (?:a |an )?(?:treaty|binding)", "support", False),
     ],
     "proposition:capacity-building": [
-        (r"\bcapacity[- ]building\b", None, False),
+        # "capacity-\nbuilding": a hard-wrapped hyphen keeps its line break in the cleaned text
+        (r"\bcapacity(?:-\s*|\s+)building\b", None, False),
         (r"\bbuild(?:ing)? (?:\w+ )?capacit(?:y|ies)\b", None, False),
     ],
     "proposition:international-cooperation": [
@@ -109,7 +118,10 @@ BROAD: dict[str, list[tuple[str, str | None, bool]]] = {
          r"(?:address|tackle|confront|respond|act|work|unite|join|come together|co-?operate|coordinate|deal with)", "support", False),
         (r"\b(?:the )?international community (?:to )?(?:address|tackle|confront|respond|act|work|unite|join|"
          r"come together|co-?operate|coordinate|deal with)\b", None, False),
-        (r"\b(?:pool|combine|join|unite|coordinate|align) (?:our|their|its|all|these) (?:efforts|forces|resources|strengths)\b", "support", False),
+        (r"\b(?:pool|combine|join|unite|coordinate|align) (?:(?:our|their|its|all|these) )?(?:efforts|forces|resources|strengths)\b", "support", False),
+        # "invite all States to share their experiences": cooperation by exchanging what each knows
+        (r"\bshar(?:e|es|ed|ing) (?:our|their|its|each other's|best) (?:experiences?|expertise|practices|information|knowledge|"
+         r"lessons(?: learned| learnt)?|threat intelligence)\b", None, False),
         (r"\b(?:joint|concerted|collective|coordinated|common|global|international|multilateral) "
          r"(?:efforts?|action|approach|response|endeavou?rs?)\b", None, False),
         (r"\bno (?:single )?(?:country|state|nation|government)\b[^.;]{0,40}?\b(?:alone|on (?:its|their) own|by itself|single-handedly)\b",
@@ -121,7 +133,7 @@ BROAD: dict[str, list[tuple[str, str | None, bool]]] = {
          r"(?:co-?operation|collaboration|partnerships?)\b", "support", False),
     ],
     "proposition:capacity-building": [
-        (r"\bcapacity[- ]?build\w*", None, False),
+        (r"\bcapacity(?:-\s*|\s+)?build\w*", None, False),
         (r"\bbuild(?:s|ing)? (?:up )?(?:\w+ ){0,2}?capacit(?:y|ies)\b", None, False),
         (r"\b(?:strengthen|enhanc|improv|develop|rais|boost)\w* (?:the |their |its |our )?(?:\w+(?:'s|’s)? ){0,2}?"
          r"(?:cyber ?security |cyber |national |technical |institutional )?capacit(?:y|ies)\b", None, False),
@@ -143,6 +155,7 @@ BROAD: dict[str, list[tuple[str, str | None, bool]]] = {
         (r"\bframework (?:of|for) responsible (?:state )?behaviou?r\b", None, False),
         (r"\bcyber[- ]stability framework\b", None, False),
         (r"\bresponsible (?:state )?behaviou?r in cyberspace\b", None, False),
+        (r"\bnorms (?:of behaviou?r )?(?:in|for) cyberspace\b", None, False),
         # calling behaviour irresponsible, or saying how responsible states behave, holds others to the norms
         (r"\birresponsible(?: and [\w-]+)? (?:state )?(?:behaviou?r|conduct) in cyberspace\b", "support", False),
         (r"\bhow responsible (?:states|nations|countries|actors) (?:should )?(?:behave|act|conduct themselves) in cyberspace\b",

@@ -37,7 +37,7 @@ from ..extraction.cues import (
     sentence_spans,
     within,
 )
-from ..extraction.stance_polarity import authored, clause_bounds, is_question, polarity
+from ..extraction.stance_polarity import authored, clause_bounds, is_question, polarity, treaty_work
 from ..extraction.stance_targets import (
     GenericResolver,
     Target,
@@ -75,6 +75,10 @@ POSITION_VERB = re.compile(
     r"(?:has|have|had) (?:long |consistently |repeatedly )?(?:supported|opposed|rejected|backed|endorsed|called for|welcomed))\b",
     re.I,
 )
+# Propositions that a treaty be made: negotiating or drafting one is work the speaker wants done.
+TREATY_PROPOSITIONS = ("proposition:new-un-cybercrime-treaty", "proposition:binding-state-behaviour-treaty")
+# A treaty's purpose right after it that makes it a crime treaty, not one on state behaviour.
+CRIME_AFTER = re.compile(r"\b(?:to|on|against|for)\b[^.;]{0,30}?\b(?:cyber[- ]?crime|crim(?:e|es|inal))\b", re.I)
 _PREP_BEFORE = re.compile(r"\b(?:of|to|for|with|by|against|on|from|in|at|about|than|between|among|like)\s+(?:the\s+)?$", re.I)
 
 
@@ -316,9 +320,24 @@ def joint_voice(doc: Document, sents: list[Span], ms: list[M]) -> tuple[list[str
                     if len(run) >= 2:
                         parties, begin = run, 0
                         break
+    if len(parties) < 2 and joint:
+        parties, begin = _office_opener(text, head[:3], ms, people)
     if len(parties) < 2:
         return [], 0
     return parties, begin or 0
+
+
+def _office_opener(text: str, head: list[Span], ms: list[M], people: dict) -> tuple[list[str], int]:
+    """A joint text opening with its signatories' offices: "Today, the President of the United States and
+    the President of the French Republic met ..." (the title may name them only as "President Biden")."""
+    for s in head:
+        end = OPENER_END.search(text, s.start, min(s.end, s.start + MAX_OPENER))
+        if not end:
+            continue
+        found = _parties_in(text, ms, people, s.start, end.start())
+        if len(found) >= 2:
+            return found, s.start
+    return [], 0
 
 
 def _own(st: Any, parties: list[str]) -> bool:
@@ -591,6 +610,11 @@ def _unit_stances(doc: Document, u: Unit, insts: list[M], kb: Any, ctx: DocConte
             # a KB keyword is a weaker sign of the debate: its cue must stand close to it
             near = NEAR_CUE if t.confidence < 1.0 else 0
             got = polarity(text, u.start, u.end, t.start, t.end, instrument=tid.startswith("instrument:"), max_before=near)
+            if got is None and tid in TREATY_PROPOSITIONS and u.first_person \
+                    and treaty_work(text, clause_bounds(text, u.start, u.end, t.start)[0], t.start):
+                got = ("support", 0.7)
+                if tid == TREATY_PROPOSITIONS[1] and CRIME_AFTER.search(text, t.end, min(u.end, t.end + 60)):
+                    tid = TREATY_PROPOSITIONS[0]  # "a binding instrument to tackle cybercrime"
             if got is None and tid.startswith("instrument:") and u.first_person:
                 if authored(text, u.start, u.end, t.start) or _authored_by(kb, tid, speaker_org) and FIRST_PERSON.search(text, u.start, u.end):
                     got = ("support", 0.8)
