@@ -15,10 +15,12 @@ import os
 import zlib
 from typing import Iterator
 
+from ..model import Meta
 from ..settings import Settings
 from .common import TEXT_KINDS, Item, guarded, reject, text_doc
 from .detect import HEAD_BYTES, binary_reason, detect_kind
 from .jsonl import iter_jsonl, iter_lines
+from .sidecar import INDEX_NAMES, sidecar_meta
 from .warc import iter_warc
 
 __all__ = ["iter_path", "iter_file", "walk", "iter_walk"]
@@ -63,6 +65,8 @@ def iter_path(path: str, settings: Settings) -> Iterator[Item]:
     """Documents from a file or (recursively) a directory; never raises for bad input."""
     if os.path.isdir(path):
         for p in iter_walk(path):
+            if os.path.basename(p) in INDEX_NAMES:
+                continue  # the metadata table of the files beside it, not a document
             yield from guarded(iter_file(p, settings), p)
         return
     yield from guarded(iter_file(path, settings), path)
@@ -106,7 +110,7 @@ def iter_file(path: str, settings: Settings) -> Iterator[Item]:
             return
         data = head + f.read()
     yield text_doc(data, source=path, raw_ref=path, where=path, kind=kind if kind in TEXT_KINDS else None,
-                   sniff=False, name=os.path.basename(path))
+                   sniff=False, name=os.path.basename(path), meta=Meta(**sidecar_meta(path)))
 
 
 def _iter_gzip(f: io.BufferedReader, path: str, settings: Settings) -> Iterator[Item]:
