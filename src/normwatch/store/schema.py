@@ -131,6 +131,7 @@ stances = Table(
     Index("ix_stances_actor_target", "actor", "target"),
     Index("ix_stances_affiliation_target", "affiliation", "target"),
     Index("ix_stances_target_doc", "target", "doc_id"),  # by-date lists of a target: no stance row read
+    Index("ix_stances_target_polarity_doc", "target", "polarity", "doc_id"),  # polarity filter from the index
 )
 
 instrument_mentions = Table(

@@ -80,7 +80,8 @@ def clamp_limit(limit: int | None) -> int:
     return limit
 
 
-def keyset_parts(query, col, idcol, *, desc: bool, after: str | None) -> list:
+def keyset_parts(query, col, idcol, *, desc: bool, after: str | None, nulls_possible: bool = True,
+                 null_test=None) -> list:
     """The statements that page through `query` after a cursor, with bind parameters `v`, `last`, `lim`.
 
     Order: `col` then `idcol`, descending or ascending, with NULL values of `col` last when
@@ -88,7 +89,11 @@ def keyset_parts(query, col, idcol, *, desc: bool, after: str | None) -> list:
     NULL rows and the others are separate statements, run one after the other until the page
     is full, so that each is a plain range over an index (`col <= :v`), never an OR that
     would turn a deep page into a scan. `after` is the cursor's state: None (first page),
-    "null" (the last row had no value) or "value".
+    "null" (the last row had no value) or "value". `nulls_possible=False` (a range filter on
+    `col` rules NULL out) leaves the NULL statement away: SQLite would otherwise walk every NULL
+    row of the index to find none matches the range. `null_test` replaces `col IS NULL` in that
+    statement (a form the planner does not answer from `col`'s index, when another index is
+    more selective).
     """
     v, last, lim = bindparam("v"), bindparam("last"), bindparam("lim")
 
@@ -99,11 +104,15 @@ def keyset_parts(query, col, idcol, *, desc: bool, after: str | None) -> list:
         return q.order_by(*([col.desc(), idcol.desc()] if desc else [col.asc(), idcol.asc()])).limit(lim)
 
     def nulls(with_cursor: bool):
-        q = query.where(col.is_(None))
+        q = query.where(col.is_(None) if null_test is None else null_test)
         if with_cursor:
             q = q.where(idcol < last if desc else idcol > last)
         return q.order_by(idcol.desc() if desc else idcol.asc()).limit(lim)
 
+    if not nulls_possible:
+        if desc:
+            return [] if after == "null" else [nonnull(after == "value")]
+        return [nonnull(after == "value")]
     if desc:
         return [nulls(True)] if after == "null" else [nonnull(after == "value"), nulls(False)]
     return [nonnull(True)] if after == "value" else [nulls(after == "null"), nonnull(False)]
@@ -184,7 +193,7 @@ class Queries:
         self._version: tuple[float, tuple] = (-1e9, ())
         self._prepared = _document_statements(engine)
         self._shapes: dict[tuple, list[Prepared]] = {}
-        self._details: dict[str, Any] = {}
+        self._details: dict[tuple, Prepared] = {}
         self._version_query = select(*(select(func.max(t.c.id)).scalar_subquery()
                                        for t in (s.stances, s.statements, s.runs, s.rejections)))
 
@@ -297,7 +306,8 @@ class Queries:
                 return keyset_parts(query.add_columns(col.label("_key")), col, d.id, desc=True,
                                     after=cursor_state(after))
             return keyset_parts(query.add_columns(d.published.label("_key")), d.published, d.id,
-                                desc=sort == "-published", after=cursor_state(after))
+                                desc=sort == "-published", after=cursor_state(after),
+                                nulls_possible="pfrom" not in filters and "pto" not in filters)
 
         with self.connect() as conn:
             rows = self.run(conn, shape, build, params, limit + 1)
@@ -422,7 +432,14 @@ class Queries:
                     if after:
                         base = base.where(table.c.id < bindparam("last") if desc else table.c.id > bindparam("last"))
                     return [base.order_by(table.c.id.desc() if desc else table.c.id.asc()).limit(bindparam("lim"))]
-                return keyset_parts(base, d.published, table.c.id, desc=desc, after=cursor_state(after))
+                # undated rows of a fact list: SQLite would start from the documents' NULL dates
+                # (thousands) and probe each for facts; `+col` (no index) makes it start from the
+                # fact filter's own index instead
+                null_test = None
+                if self.sqlite and (where or branch):
+                    null_test = literal_column("+documents.published").is_(None)
+                return keyset_parts(base, d.published, table.c.id, desc=desc, after=cursor_state(after),
+                                    nulls_possible="pfrom" not in where and "pto" not in where, null_test=null_test)
             return make
 
         with self.connect() as conn:
@@ -441,14 +458,24 @@ class Queries:
         """The listed fields, quote, document title and date of the fact rows `ids`, in that order."""
         if not ids:
             return []
-        stmt = self._details.get(table.name)
+        key = (table.name, len(ids))
+        stmt = self._details.get(key)
         if stmt is None:
             d = s.documents.c
-            stmt = (select(*cols, table.c.id.label("row"), d.title.label("doc_title"), d.published.label("published"),
+            core = (select(*cols, table.c.id.label("row"), d.title.label("doc_title"), d.published.label("published"),
                            table.c.doc_id).select_from(table.join(s.documents, d.id == table.c.doc_id))
-                    .where(table.c.id.in_(bindparam("ids", expanding=True))))
-            self._details[table.name] = stmt
-        by_id = {r["row"]: dict(r) for r in conn.execute(stmt, {"ids": ids}).mappings()}
+                    .where(table.c.id.in_([bindparam(f"i{n}") for n in range(len(ids))])))
+            stmt = Prepared(core, self.engine)
+            # the result conversions Core would apply (booleans stored as integers, say)
+            stmt.convert = [(c.key, c.type.result_processor(self.engine.dialect, None)) for c in core.selected_columns]
+            stmt.convert = [(k, f) for k, f in stmt.convert if f is not None]
+            if len(self._details) < 4096:
+                self._details[key] = stmt
+        rows = stmt.all(conn, **{f"i{n}": i for n, i in enumerate(ids)})
+        for k, f in stmt.convert:
+            for r in rows:
+                r[k] = f(r[k])
+        by_id = {r["row"]: r for r in rows}
         return [by_id[i] for i in ids if i in by_id]
 
     def _speaker_cond(self, col, affiliation_col, actor: str):
@@ -792,13 +819,20 @@ class Prepared:
         self.sql = str(compiled)
         self.order = list(compiled.positiontup or []) if compiled.positional else None
         self.defaults = dict(compiled.params)  # constants in the statement ("mention")
+        self.convert: list[tuple[str, Callable[[Any], Any]]] = []  # set by callers that need Core's conversions
 
     def _params(self, kw: dict[str, Any]):
         values = {**self.defaults, **kw}
         return tuple(values[n] for n in self.order) if self.order is not None else values
 
     def all(self, conn: Connection, **kw: Any) -> list[dict[str, Any]]:
-        return [dict(r) for r in conn.exec_driver_sql(self.sql, self._params(kw)).mappings()]
+        # plain driver rows zipped with the column names: a SQLAlchemy mapping per row costs
+        # more than SQLite takes to read it, and driver SQL carries no type conversions anyway
+        cur = conn.exec_driver_sql(self.sql, self._params(kw)).cursor
+        names = [c[0] for c in cur.description]
+        rows = [dict(zip(names, r)) for r in cur.fetchall()]
+        cur.close()
+        return rows
 
     def first(self, conn: Connection, **kw: Any) -> dict[str, Any] | None:
         r = conn.exec_driver_sql(self.sql, self._params(kw)).mappings().first()
