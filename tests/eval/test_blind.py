@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from normwatch.evaluate import KINDS, Located, load_gold, score
+from normwatch.evaluate import KINDS, load_gold, score
 from tests.conftest import shared_path
 from tests.eval import heldout_docs
 from tests.eval import test_gold_files as gold_checks  # a module, so pytest does not collect its tests twice
@@ -115,15 +115,7 @@ def _texts() -> dict[str, str]:
 
 @pytest.mark.corpus
 def test_blind_quotes_and_surfaces_are_in_the_documents():
-    data, texts = _blind(), _texts()
-    missing = []
-    for key, d in data["documents"].items():
-        loc = Located(texts[key])
-        strings = [("body", s) for s in d.get("body_substrings") or []]
-        strings += [("boilerplate", s) for s in d.get("boilerplate_substrings") or []]
-        strings += [("quote", s["quote"]) for s in data["statements"] if s["doc"] == key]
-        strings += [("surface", x) for m in data["instrument_mentions"] if m["doc"] == key for x in m["surface"]]
-        missing += [(key, kind, s) for kind, s in strings if not loc.contains(s)]
+    missing = gold_checks.missing_strings(_blind(), _texts())
     assert not missing, f"not found in the document text: {missing}"
 
 
@@ -143,18 +135,7 @@ def test_blind_derived_documents_carry_title_and_date(tmp_path):
 def test_blind_gold_scores_itself_perfectly():
     """Predictions built from the gold itself score 1.0: the file is consistent with its own matching rules."""
     gold, texts = load_gold(BLIND), _texts()
-    preds = []
-    for key, gd in gold.documents.items():
-        loc = Located(texts[key])
-        of = lambda kind: gold.of(kind, key)  # noqa: E731
-        preds.append({
-            "doc": {"source": "/x/" + key, "text": texts[key], **gd.meta},
-            "actors": of("actors"), "stances": of("stances"), "subscriptions": of("subscriptions"),
-            "incidents": of("incidents"), "events": of("events"),
-            "statements": [{**s, "span": list(loc.find(s["quote"])[0])} for s in of("statements")],
-            "instrument_mentions": [{"instrument": m["instrument"], "span": list(loc.find(m["surface"][0])[0])}
-                                    for m in of("instrument_mentions")],
-        })
+    preds = gold_checks.predictions_from_gold(gold, texts)
     report = score(gold, preds)
     for name in KINDS:
         k = report.kinds[name]

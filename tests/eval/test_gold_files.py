@@ -92,18 +92,41 @@ def test_enums(f: Path):
 
 
 @pytest.mark.corpus
-@pytest.mark.parametrize("f", GOLD_FILES, ids=lambda f: f.name)
-def test_quotes_and_surfaces_are_in_the_documents(f: Path):
-    data = _data(f)
+def missing_strings(data: dict, texts: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(document, kind, string) for each body, boilerplate, quote or surface string not in its document."""
     missing = []
     for key, d in data["documents"].items():
-        loc = Located(_doc_text(key, d))
+        loc = Located(texts[key])
         strings = [("body", s) for s in d.get("body_substrings") or []]
         strings += [("boilerplate", s) for s in d.get("boilerplate_substrings") or []]
         strings += [("quote", s["quote"]) for s in data.get("statements") or [] if s["doc"] == key]
         strings += [("surface", x) for m in data.get("instrument_mentions") or [] if m["doc"] == key
                     for x in m["surface"]]
         missing += [(key, kind, s) for kind, s in strings if not loc.contains(s)]
+    return missing
+
+
+def predictions_from_gold(gold, texts: dict[str, str]) -> list[dict]:
+    """Predictions built from the gold itself, spans located in the real text: they must score 1.0."""
+    preds = []
+    for key, gd in gold.documents.items():
+        loc = Located(texts[key])
+        of = lambda kind: [dict(it) for it in gold.of(kind, key)]  # noqa: E731
+        preds.append({
+            "doc": {"source": "/somewhere/" + key, "text": texts[key], **gd.meta},
+            "actors": of("actors"), "stances": of("stances"), "subscriptions": of("subscriptions"),
+            "incidents": of("incidents"), "events": of("events"),
+            "statements": [{**s, "span": list(loc.find(s["quote"])[0])} for s in of("statements")],
+            "instrument_mentions": [{"instrument": m["instrument"], "span": list(loc.find(m["surface"][0])[0])}
+                                    for m in of("instrument_mentions")],
+        })
+    return preds
+
+
+@pytest.mark.parametrize("f", GOLD_FILES, ids=lambda f: f.name)
+def test_quotes_and_surfaces_are_in_the_documents(f: Path):
+    data = _data(f)
+    missing = missing_strings(data, {key: _doc_text(key, d) for key, d in data["documents"].items()})
     assert not missing, f"not found in the document text: {missing}"
 
 
@@ -111,24 +134,8 @@ def test_quotes_and_surfaces_are_in_the_documents(f: Path):
 def test_gold_scores_itself_perfectly():
     """Predictions built from the gold (spans located in the real text) must score 1.0 on every kind."""
     gold = load_gold(GOLD_DIR)
-    preds = []
-    for key, gd in gold.documents.items():
-        text = shared_path("corpus", gd.source).read_text(encoding="utf-8")
-        loc = Located(text)
-        of = lambda kind: [it for it in gold.of(kind, key)]  # noqa: E731
-        preds.append({
-            "doc": {"source": "/somewhere/" + key, "text": text, "title": gd.meta.get("title"),
-                    "publisher": gd.meta.get("publisher"), "published": gd.meta.get("published"),
-                    "language": gd.meta.get("language")},
-            "actors": [dict(a) for a in of("actors")],
-            "statements": [{**s, "span": list(loc.find(s["quote"])[0])} for s in of("statements")],
-            "stances": [dict(s) for s in of("stances")],
-            "subscriptions": [dict(s) for s in of("subscriptions")],
-            "instrument_mentions": [{"instrument": m["instrument"], "span": list(loc.find(m["surface"][0])[0])}
-                                    for m in of("instrument_mentions")],
-            "incidents": [dict(i) for i in of("incidents")],
-            "events": [dict(e) for e in of("events")],
-        })
+    texts = {key: shared_path("corpus", gd.source).read_text(encoding="utf-8") for key, gd in gold.documents.items()}
+    preds = predictions_from_gold(gold, texts)
     report = score(gold, preds)
     for name, k in report.kinds.items():
         assert (k.fp, k.fn) == (0, 0), (name, k.false_positives, k.misses)
