@@ -195,7 +195,6 @@ def test_tag_cloud_lines_are_dropped():
 
 
 def test_page_feet_of_a_verbatim_record_are_dropped_without_breaking_the_sentence():
-    from normwatch.cleaning.boilerplate import filter_lines
     from normwatch.cleaning.lines import join_lines, split_lines
 
     wrapped = ["Allow me to begin by thanking the", "President for his work in the", "last session of this body.",
