@@ -12,7 +12,8 @@ Three sources of statements:
   3. when the document has a first-person speaker (`meta.speaker`, a UN speech), every
      sentence on the cyber domain (cyber, ICT, information security, a cyber instrument)
      that takes a position (a modal, a call, a judgement) or in which the speaker speaks of
-     itself ("we", "my country", its own name) is that speaker's statement.
+     itself ("we", "my country", its own name) is that speaker's statement; a joint statement's
+     "we" sentences are each signatory's (both in `extraction/voices.py`).
 Quoted phrases with no speaker (scare quotes, titles, the author's own quoted terms) are
 not statements.
 """
@@ -22,15 +23,14 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from ..extraction.cues import carries_topic
 from ..extraction.quotes import Quote, find_quotes
-from ..extraction.speech import ISSUED_AFTER_SUBJECT, SPEECH_RE, STATEMENT_NOUN, joint_opening
+from ..extraction.speech import ISSUED_AFTER_SUBJECT, SPEECH_RE, STATEMENT_NOUN
+from ..extraction.voices import CYBER, MAX_SENTENCE, first_person_statements, in_spans, joint_statements
 from ..model import Actor, Document, Span, Statement
 from ..pipeline import stage
 from .actors import affiliation_of
 from ..settings import Settings
 
-MAX_SENTENCE = 2000
 # Verbs that report speech with a noun-phrase object ("emphasized the importance of ...").
 NP_VERBS = (
     r"emphasi[sz](?:ed|es|e)|stress(?:ed|es)?|underlin(?:ed|es|e)|underscor(?:ed|es|e)|highlight(?:ed|s)?|"
@@ -93,40 +93,6 @@ SAID_BEFORE_SOURCE = re.compile(r",\s{1,3}(?:sa(?:id|ys)|added|noted|explained|s
 # A short descriptor between the clause's comma and the source ("Slovak security firms").
 SOURCE_LAST_GAP = 60
 ACCORDING_CUE = re.compile(r"\b[Aa]ccording\s+to\b")
-# First-person markers for speeches given by `meta.speaker`.
-FIRST_PERSON = re.compile(r"\b(?:we|our|ours|us|I|my|me|my delegation|my country|my government)\b", re.I)
-# Terms that put a sentence in the cyber domain on their own.
-CYBER = re.compile(
-    r"\b(?:cyber\w*|ICTs?|information and communications? technolog\w*|information security|internet|"
-    r"GGE|OEWG|Budapest Convention|hack\w*|ransomware|malware|malicious (?:ICT|cyber|use)\w*|"
-    r"information space|information sphere|online|digital (?:space|sphere|domain|realm|environment))\b",
-    re.I,
-)
-# Words that make a sentence a position rather than a description.
-POSITION = re.compile(
-    r"\b(?:must|should|shall|need|needs|needed|critical|crucial|essential|vital|important|imperative|urge[sd]?|"
-    r"call(?:s|ed)? (?:on|for|upon)|support(?:s|ed)?|welcome[sd]?|condemn(?:s|ed)?|reject(?:s|ed)?|oppose[sd]?|"
-    r"believe[sd]?|commit(?:ted|ment|s)?|confirm(?:s|ed)?|attribut\w+|responsib\w+|unacceptable|"
-    r"stand(?:s)? (?:ready|firm|with)|determined|resolved|can and must|have to|has to|requires?|"
-    # a judgement of the problem ("present a serious challenge"), a hope or a refusal
-    r"(?:serious|grave|major|growing|real|common|global|new) (?:challenges?|threats?|concerns?|dangers?|risks?)|"
-    r"hope[sd]? (?:to|that)|hoping to|(?:can ?not|can't|never|neither can \w+) accept)\b",
-    re.I,
-)
-# What the norms debate is about: a first-person sentence on the cyber domain without a
-# position word is a statement only when it touches one of these ("we are striving towards a
-# better application of international law in the digital space"), not when the speaker
-# describes its own e-government ("95 per cent of our services are online").
-NORM_TOPIC = re.compile(
-    r"\b(?:international law|norms?|rules?|(?:cyber-?)?secur\w*|(?:cyber-?)?attack\w*|(?:cyber-?)?threat\w*|"
-    r"incident\w*|cooperat\w+|governance|responsib\w+|convention|treaty|treaties|stability|stable|peace\w*|"
-    r"(?:cyber-?)?crime\w*|criminal\w*|sovereign\w*|capacity|resilien\w+|protect\w*|defen[cs]\w*|malicious|"
-    r"framework|appl(?:y|ies|ied|ication)|human rights|freedom\w*|privacy|accountab\w+|disinformation|"
-    r"misinformation|interference|conflict|war\w*|terroris\w+|espionage)\b",
-    re.I,
-)
-# Instruments every speech cites whatever its subject: not a sign of the cyber topic alone.
-GENERAL_INSTRUMENTS = frozenset({"instrument:un-charter"})
 # A shorter quoted phrase is a term or a scare quote, even near a speech verb.
 DIRECT_SPAN_MIN_WORDS = 4
 # How far (characters) an actor reference may sit from its speech verb: "X, the long role, said".
@@ -201,11 +167,11 @@ def find_statements(doc: Document) -> list[Statement]:
     if block:
         # The block's own sentences are direct speech: drop reported readings inside them.
         bspans = sorted((b.span.start, b.span.end) for b in block)
-        out = [o for o in out if not _in_spans(bspans, o.span.start)]
-        reported = [r for r in reported if not _in_spans(bspans, r.span.start)]
+        out = [o for o in out if not in_spans(bspans, o.span.start)]
+        reported = [r for r in reported if not in_spans(bspans, r.span.start)]
         out.extend(block)
     if doc.meta and doc.meta.speaker:
-        first = _first_person(doc, sentences, quoted)
+        first = first_person_statements(doc, sentences, quoted)
         # The speaker's own "Indonesia recognizes that ..." is first-person speech in the third
         # person: it counts under the same topic rule as "we ..." sentences.
         kept = [(f.span.start, f.span.end) for f in first]
@@ -213,11 +179,11 @@ def find_statements(doc: Document) -> list[Statement]:
                     or (CYBER.search(doc.text, r.span.start, min(r.span.end, r.span.start + MAX_SENTENCE))
                         and not any(a <= r.span.start < b for a, b in kept))]
         out.extend(first)
-    joint = _joint(doc, sentences, quoted) if not (doc.meta and doc.meta.speaker) else []
+    joint = joint_statements(doc, sentences, quoted) if not (doc.meta and doc.meta.speaker) else []
     if joint:
         # The signatories' "we" sentences are theirs; a reported reading of them would repeat them.
         jspans = sorted({(j.span.start, j.span.end) for j in joint})
-        reported = [r for r in reported if not _in_spans(jspans, r.span.start)]
+        reported = [r for r in reported if not in_spans(jspans, r.span.start)]
         out.extend(joint)
     joint_spans = {j.span for j in joint}
     out.extend(reported)
@@ -590,7 +556,7 @@ def _reported(doc: Document, sentences: list[Span], refs: _Refs, quoted: list[tu
             out.append(last)
         else:
             for s, e, actor in refs.within(a, b):
-                if _in_spans(quoted, s):
+                if in_spans(quoted, s):
                     continue
                 st = _reported_from(text, s, e, end, b, quoted)
                 if st is not None and _substantial(text, st[0]):
@@ -600,7 +566,7 @@ def _reported(doc: Document, sentences: list[Span], refs: _Refs, quoted: list[tu
         # "According to X, ..." (the clause after) or "..., according to X." (the clause before)
         for s, e, actor in refs.within(a, b):
             cue = ACCORDING_CUE.search(text, max(a, s - 16), s) or _according_with_title(text, refs, a, s)
-            if cue is None or _in_spans(quoted, s):
+            if cue is None or in_spans(quoted, s):
                 continue
             cue_span = Span(cue.start(), cue.end())
             m = re.compile(r"[^,]{0,40}?,\s+").match(text, e, end)
@@ -667,7 +633,7 @@ def _carried_back(text: str, sentences: list[Span], paragraphs: list[tuple[int, 
         a, e = prev.start, prev.end
         while e > a and text[e - 1] in " \n":
             e -= 1
-        if refs.within(a, e) or _long_quote_in(text, quoted, a, e) or _in_spans(taken, a) \
+        if refs.within(a, e) or _long_quote_in(text, quoted, a, e) or in_spans(taken, a) \
                 or OWN_SOURCE.search(text, a, e) or len(text[a:e].split()) < 6:
             continue
         out.append(Statement(st.speaker, st.affiliation, False, Span(a, e), st.cue))
@@ -679,7 +645,7 @@ def _source_last(text: str, a: int, end: int, refs: _Refs, quoted: list[tuple[in
     for s, e, actor in reversed(refs.within(a, end)):
         inv = SAID_BEFORE_SOURCE.search(text, max(a, s - 24), s)
         if inv is not None and (e >= end or text[e:end].lstrip().startswith(",")):
-            if _in_spans(quoted, a) or _long_quote_in(text, quoted, a, inv.start()):
+            if in_spans(quoted, a) or _long_quote_in(text, quoted, a, inv.start()):
                 return None
             span = Span(a, inv.start())
             if not _substantial(text, span):
@@ -696,7 +662,7 @@ def _source_last(text: str, a: int, end: int, refs: _Refs, quoted: list[tuple[in
             continue
         comma = text.rfind(",", a, s)
         if comma < 0 or s - comma > SOURCE_LAST_GAP or _long_quote_in(text, quoted, a, end) \
-                or _in_spans(quoted, a):
+                or in_spans(quoted, a):
             return None
         span = Span(a, comma)
         if not _substantial(text, span):
@@ -776,97 +742,3 @@ def _long_quote_in(text: str, quoted: list[tuple[int, int]], a: int, b: int) -> 
 
 def _has_quote(text: str, a: int, b: int) -> bool:
     return any(c in text[a:b] for c in ('"', "\u201c", "\u201d"))
-
-
-def _in_spans(spans: list[tuple[int, int]], pos: int) -> bool:
-    """Is pos inside one of the sorted, non-overlapping spans?"""
-    i = bisect_right(spans, (pos, float("inf"))) - 1
-    return i >= 0 and spans[i][0] <= pos < spans[i][1]
-
-
-# --- first-person speeches ---------------------------------------------------------------------
-
-
-def _first_person(doc: Document, sentences: list[Span], quoted: list[tuple[int, int]]) -> list[Statement]:
-    """First-person sentences of the document's speaker about the cyber domain."""
-    text = doc.text
-    speaker = doc.meta.speaker
-    aff = _speaker_affiliation(doc, speaker)
-    inst = sorted(m.span.start for m in doc.mentions
-                  if m.kind == "instrument" and m.kb_id not in GENERAL_INSTRUMENTS)
-    own = [bool(CYBER.search(text, s.start, min(s.end, s.start + MAX_SENTENCE))) for s in sentences]
-    # "It is therefore imperative that the international community address those threats."
-    # carries the cyber topic of the sentence before it (same paragraph; the carry does not chain).
-    pstarts = [p.start for p in doc.paragraphs]
-    cyber = [own[i] or carries_topic(text, sentences, i, own.__getitem__, _floor(pstarts, s.start))
-             for i, s in enumerate(sentences)]
-    # The speaker naming itself ("China supports ...") speaks in the first person too.
-    self_refs = sorted(m.span.start for m in doc.mentions if m.kb_id == speaker and m.how in ("name", "alias",
-                                                                                               "abbreviation"))
-    out: list[Statement] = []
-    for i, sent in enumerate(sentences):
-        a, b = sent.start, min(sent.end, sent.start + MAX_SENTENCE)
-        if _in_spans(quoted, a):
-            continue
-        has_inst = bisect_right(inst, b - 1) - bisect_right(inst, a - 1) > 0
-        if not (cyber[i] or has_inst):
-            continue
-        first = FIRST_PERSON.search(text, a, b) or bisect_right(self_refs, b - 1) - bisect_right(self_refs, a - 1)
-        # In a speech every sentence is the speaker's; one on the cyber topic is a statement when
-        # it takes a position (a modal, a call, a judgement) or the speaker speaks of itself on a
-        # question of the norms debate.
-        if POSITION.search(text, a, b) or (first and NORM_TOPIC.search(text, a, b)):
-            out.append(Statement(speaker, aff, True, Span(sent.start, sent.end), None))
-    return out
-
-
-def _floor(pstarts: list[int], pos: int) -> int:
-    """The start of the paragraph holding `pos` (0 without paragraphs)."""
-    i = bisect_right(pstarts, pos) - 1
-    return pstarts[i] if i >= 0 else 0
-
-
-def _joint(doc: Document, sentences: list[Span], quoted: list[tuple[int, int]]) -> list[Statement]:
-    """A joint statement's first-person sentences, once per signatory listed after its "We".
-
-    The signatories are the people (or states) named in the opening listing; the sentences are
-    those the speech rule keeps (cyber topic, a position or the speakers speaking of themselves).
-    """
-    text = doc.text
-    opening = joint_opening(text, [(p.start, p.end) for p in doc.paragraphs] or [(0, len(text))])
-    if opening is None:
-        return []
-    signers = [a for a in doc.actors if (a.kind == "person" or a.kind == "state")
-               and any(opening[0] <= sp.start < opening[1] for sp in a.spans)]
-    if len(signers) < 2:
-        return []
-    if any(a.kind == "person" for a in signers):
-        signers = [a for a in signers if a.kind == "person"]  # the states speak through their delegates
-    out: list[Statement] = []
-    for sent in sentences:
-        a, b = sent.start, min(sent.end, sent.start + MAX_SENTENCE)
-        if a < opening[1] or _in_spans(quoted, a) or not WE_FIRST.search(text, a, b):
-            continue
-        if not CYBER.search(text, a, b) or JOINT_DESCRIPTIVE.search(text, a, b):
-            continue
-        # Each sentence counts once per signatory, so the bar is higher than in a speech: a
-        # position taken on a question of the norms debate.
-        if (POSITION.search(text, a, b) or JOINT_POSITION.search(text, a, b)) and NORM_TOPIC.search(text, a, b):
-            for sg in signers:
-                out.append(Statement(sg.id, sg.affiliation, True, Span(sent.start, sent.end), None))
-    return out
-
-
-# What signatories say they did together that is a position ("we reaffirm", "we recognised").
-JOINT_POSITION = re.compile(r"\b(?:re)?affirm\w*|\brecogni[sz]\w*|\bshared\s+the\s+view\b", re.I)
-# What they only report doing: a meeting's agenda is not a position.
-JOINT_DESCRIPTIVE = re.compile(r"\b[Ww]e\s+(?:also\s+)?(?:discussed|met|held|exchanged)\b")
-# The signatories' own voice: "we", "our" (a reported "they" is someone else's).
-WE_FIRST = re.compile(r"\b(?:[Ww]e|[Oo]ur|[Uu]s)\b")
-
-
-def _speaker_affiliation(doc: Document, speaker: str) -> str | None:
-    for a in doc.actors:
-        if a.id == speaker:
-            return a.affiliation
-    return speaker if not speaker.startswith("person:") else None
