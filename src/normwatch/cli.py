@@ -1,12 +1,17 @@
 """The `normwatch` command line.
 
 Exit codes (ingest, extract): 0 every document stored or extracted, 1 some rejected,
-2 usage error or every document failed.
+2 usage error or every document failed, 3 normwatch itself failed (a bug, or the store went
+away mid-run): never "some inputs rejected" (issue 13).
+
+Everything printed that comes from an input (names, titles, rejection details) goes through
+`terminal.escape`, so an input cannot send escape sequences or extra lines to the terminal.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 
@@ -15,8 +20,9 @@ import click
 from . import __version__
 from .errors import NormwatchError
 from .settings import SETTINGS, Settings, option_name
+from .terminal import escape
 
-EXIT_OK, EXIT_SOME_REJECTED, EXIT_FAILED = 0, 1, 2
+EXIT_OK, EXIT_SOME_REJECTED, EXIT_FAILED, EXIT_CRASH = 0, 1, 2, 3
 
 
 def settings_options(*names: str):
@@ -58,7 +64,7 @@ def _open_store(settings: Settings):
 
 
 def _fail(e: NormwatchError) -> None:
-    click.echo(f"error: {e}", err=True)
+    click.echo(escape(f"error: {e}"), err=True)
     sys.exit(EXIT_FAILED)
 
 
@@ -95,13 +101,22 @@ def ingest(inputs, quiet, **options):
     try:
         store = _open_store(settings)
         run_id = store.start_run("ingest", list(inputs))
-        progress = _Progress(not quiet)
-        t0 = time.perf_counter()
-        counts = run_ingest(list(inputs), store, settings, run_id=run_id, on_event=progress)
-        progress.clear()
-        store.finish_run(run_id, counts.as_dict())
     except NormwatchError as e:
         _fail(e)
+    progress = _Progress(not quiet)
+    t0 = time.perf_counter()
+    try:
+        counts = run_ingest(list(inputs), store, settings, run_id=run_id, on_event=progress)
+    except BaseException as e:
+        # The run ends here: say so in the runs table (a kill -9 cannot; the next run marks that one).
+        progress.clear()
+        _mark_run(store, run_id, "interrupted" if isinstance(e, KeyboardInterrupt) else "failed")
+        if isinstance(e, NormwatchError):
+            click.echo(escape(f"error: {e}"), err=True)
+            sys.exit(EXIT_CRASH)
+        raise
+    progress.clear()
+    store.finish_run(run_id, counts.as_dict())
     secs = time.perf_counter() - t0
     click.echo(f"{counts.seen} seen: {counts.stored} stored ({counts.near_duplicates} near-duplicates), "
                f"{counts.existing} already stored, {counts.filtered} filtered as irrelevant, "
@@ -110,6 +125,13 @@ def ingest(inputs, quiet, **options):
     if counts.rejected and not (counts.stored or counts.existing or counts.filtered):
         sys.exit(EXIT_FAILED)
     sys.exit(EXIT_SOME_REJECTED if counts.rejected else EXIT_OK)
+
+
+def _mark_run(store, run_id: int, status: str) -> None:
+    try:
+        store.finish_run(run_id, {}, status=status)
+    except Exception:  # noqa: BLE001 - the store may be what failed; the next run marks this one
+        pass
 
 
 def _print_stats(stats: dict[str, int]) -> None:
@@ -161,8 +183,8 @@ def search(query, db, limit):
         click.echo("no match")
         return
     for h in hits:
-        click.echo(f"{h.doc_id}  {h.title or '(untitled)'}  [{h.source}]")
-        click.echo(f"    {' '.join(h.snippet.split())}")
+        click.echo(escape(f"{h.doc_id}  {h.title or '(untitled)'}  [{h.source}]"))
+        click.echo(escape(f"    {' '.join(h.snippet.split())}"))
 
 
 @cli.command()
@@ -196,7 +218,7 @@ def rejections(db, limit, fmt):
             click.echo(json.dumps(r, ensure_ascii=False))
         else:
             seen = f" (seen {r['count']}x)" if r["count"] > 1 else ""
-            click.echo(f"{r['code']} {r['stage']:<8} {r['raw_ref']}: {r['detail']}{seen}")
+            click.echo(escape(f"{r['code']} {r['stage']:<8} {r['raw_ref']}: {r['detail']}{seen}"))
     if not rows:
         click.echo("no rejections")
 
@@ -279,7 +301,18 @@ _add_commands_from_modules()
 
 
 def main() -> None:
-    cli()
+    """The console script: an error of normwatch itself is one line and exit code 3, not a traceback."""
+    try:
+        cli()
+    except Exception as e:  # noqa: BLE001 - click handled usage errors already; this is a bug or a dead store
+        from .sources.common import short_reason
+
+        click.echo(escape(f"normwatch: internal error: {type(e).__name__}: {short_reason(e)} "
+                          f"(this is a bug or the store failed; nothing is lost: run the same command again)"),
+                   err=True)
+        if os.environ.get("NORMWATCH_TRACEBACK"):
+            raise
+        sys.exit(EXIT_CRASH)
 
 
 if __name__ == "__main__":

@@ -86,33 +86,60 @@ def process(items: Iterable[RawDoc | Rejection], settings: Settings, *, use_pref
     """Turn source items into Documents or Rejections ("filtered" / "exists" markers for skipped ones).
 
     `exists` lets the caller skip documents it already holds before the costly stages run.
+    Each document runs under one guard (issue 13): whatever goes wrong with it, a bug included,
+    becomes one Rejection naming it and its raw reference, and the next document goes on.
     """
     stages = pipeline.build() if settings.extract else []
     for item in items:
         if isinstance(item, Rejection):
             yield item
             continue
-        if use_prefilter and not is_relevant(item.content):
-            yield "filtered"
-            continue
-        if item.id and exists(item.id):
-            yield "exists"
-            continue
+        step = ["prefilter"]
         try:
-            doc = clean(item, settings)
-        except NormwatchError as e:
-            yield _rejection(item, e, "clean")
-            continue
-        if exists(doc.id):
-            yield "exists"
-            continue
-        try:
-            yield pipeline.run(doc, stages, settings)
-        except StageError as e:
-            # Keep the cleaned text even when extraction fails on it; the failure is recorded.
-            yield _rejection(item, e, "extract", doc.id)
-            bare = clean(item, settings)
-            yield bare
+            yield from _process_one(item, settings, stages, use_prefilter, exists, step)
+        except Exception as e:  # noqa: BLE001 - the per-document guard: a batch never stops on one document
+            yield unexpected_rejection(item, e, step[0])
+
+
+def unexpected_rejection(raw: RawDoc, e: BaseException, stage: str) -> Rejection:
+    """The one-line rejection for an error nobody anticipated (NW109), or a budget overrun (NW108)."""
+    from .sources.common import short_reason
+
+    code = "NW108" if isinstance(e, (MemoryError, RecursionError)) else "NW109"
+    what = "over the memory or nesting budget" if code == "NW108" else "unexpected"
+    return Rejection(doc_id=raw.id, source=raw.source, stage=stage, code=code,
+                     detail=f"{raw.raw_ref}: {what} {type(e).__name__} in {stage}: {short_reason(e)}",
+                     raw_ref=raw.raw_ref)
+
+
+def _process_one(item: RawDoc, settings: Settings, stages: list[pipeline.Stage], use_prefilter: bool,
+                 exists: Callable[[str], bool], step: list[str]) -> Iterator[Document | Rejection | str]:
+    """The outputs for one raw document; `step[0]` names the step running, for the guard's message."""
+    if use_prefilter and not is_relevant(item.content):
+        yield "filtered"
+        return
+    step[0] = "store"
+    if item.id and exists(item.id):
+        yield "exists"
+        return
+    step[0] = "clean"
+    try:
+        doc = clean(item, settings)
+    except NormwatchError as e:
+        yield _rejection(item, e, "clean")
+        return
+    step[0] = "store"
+    if exists(doc.id):
+        yield "exists"
+        return
+    step[0] = "extract"
+    try:
+        out = pipeline.run(doc, stages, settings)
+    except StageError as e:
+        # Keep the cleaned text even when extraction fails on it; the failure is recorded.
+        yield _rejection(item, e, "extract", doc.id)
+        out = clean(item, settings)
+    yield out
 
 
 def ingest(inputs: list[str], store, settings: Settings, *, run_id: int | None = None,
@@ -152,6 +179,11 @@ def _ingest(inputs: list[str], store, settings: Settings, run_id: int | None,
                 result = store.add_document(out, run_id, near_dup_threshold=settings.near_dup_threshold)
             except NormwatchError as e:
                 rej = Rejection(out.id, out.source, "store", e.code, e.detail or str(e), out.raw_ref)
+                counts.rejected += 1
+                store.add_rejection(rej, run_id)
+                kind, out = "rejected", rej
+            except Exception as e:  # noqa: BLE001 - a document the store cannot take (bad span, odd text)
+                rej = unexpected_rejection(out, e, "store")
                 counts.rejected += 1
                 store.add_rejection(rej, run_id)
                 kind, out = "rejected", rej

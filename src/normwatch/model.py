@@ -219,7 +219,10 @@ class Rejection:
     raw_ref: str | None = None
 
     def line(self) -> str:
-        return f"{self.source}: {self.code} {self.detail}"
+        """One line for a terminal: controls and newlines in names or details are escaped (issue 13)."""
+        from .terminal import escape
+
+        return escape(f"{self.source}: {self.code} {self.detail}")
 
 
 FACT_LISTS = (

@@ -24,17 +24,20 @@ _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
 _RULE = re.compile(r"^\s{0,3}(?:(?:-\s*){3,}|(?:\*\s*){3,}|(?:_\s*){3,}|(?:=\s*){3,})$")
 _FENCE = re.compile(r"^\s{0,3}(?:```|~~~)")
 _TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
-_LINK_DEF = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*\S+")
-_IMAGE = re.compile(r"!\[[^\]\n]*\]\((?:[^()\s]|\([^)\s]*\))*(?:\s+\"[^\"\n]*\")?\)|!\[[^\]\n]*\]\[[^\]\n]*\]")
-_LINK = re.compile(r"\[([^\]\n]+)\]\((?:[^()\s]|\([^)\s]*\))*(?:\s+\"[^\"\n]*\")?\)")
-_REF_LINK = re.compile(r"\[([^\]\n]+)\]\[[^\]\n]*\]")
-_AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]+)>")
-_HTML_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>\n]{0,300})?/?>")
-_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
-_EM_STAR = re.compile(r"(?<![\w*\\])\*(?=[^\s*])(.+?)(?<=[^\s*\\])\*(?![\w*])")
-_EM_UNDER = re.compile(r"(?<![\w\\])_(?=[^\s_])(.+?)(?<=[^\s_\\])_(?!\w)")
-_STRIKE = re.compile(r"~~(?=\S)(.+?)(?<=\S)~~")
-_CODE = re.compile(r"`([^`\n]+)`")
+# Bounded, bracket-free repeats keep every pattern linear on hostile lines (issue 13: 50 kB of
+# "[" took 20 s): a link text cannot hold "[" and is at most 500 characters, a URL 2,000.
+_LINK_DEF = re.compile(r"^\s{0,3}\[[^\[\]\n]{1,500}\]:\s*\S+")
+_URL = r"(?:[^()\s]|\([^()\s]{0,200}\)){0,2000}+(?:\s+\"[^\"\n]{0,300}\")?"
+_IMAGE = re.compile(r"!\[[^\[\]\n]{0,500}\]\(" + _URL + r"\)|!\[[^\[\]\n]{0,500}\]\[[^\[\]\n]{0,500}\]")
+_LINK = re.compile(r"\[([^\[\]\n]{1,500})\]\(" + _URL + r"\)")
+_REF_LINK = re.compile(r"\[([^\[\]\n]{1,500})\]\[[^\[\]\n]{0,500}\]")
+_AUTOLINK = re.compile(r"<((?:https?|mailto):[^<>\s]{1,2000})>")
+_HTML_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]{0,30}(?:\s[^<>\n]{0,300})?/?>")
+_STRONG = re.compile(r"(\*\*|__)(?=\S)(.{1,300}?)(?<=\S)\1")
+_EM_STAR = re.compile(r"(?<![\w*\\])\*(?=[^\s*])(.{1,300}?)(?<=[^\s*\\])\*(?![\w*])")
+_EM_UNDER = re.compile(r"(?<![\w\\])_(?=[^\s_])(.{1,300}?)(?<=[^\s_\\])_(?!\w)")
+_STRIKE = re.compile(r"~~(?=\S)(.{1,300}?)(?<=\S)~~")
+_CODE = re.compile(r"`([^`\n]{1,500})`")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~<])")
 _QUOTE = re.compile(r"^\s{0,3}(?:>\s?)+")
 _BULLET = re.compile(r"^(\s*)[*+]\s+")
@@ -145,12 +148,41 @@ class MarkdownText:
         return cls(out, meta, h1)
 
 
-def _front_matter(block: str) -> dict[str, str | None]:
+# Budgets of front matter (issue 13): a real block is a few hundred bytes of flat keys.
+FRONT_MATTER_MAX_BYTES = 16_384
+FRONT_MATTER_MAX_DEPTH = 8
+
+
+def _loader():
+    """A safe YAML loader that refuses aliases (no "billion laughs") and nesting past the depth budget."""
     import yaml  # a dependency already (knowledge-base files); imported here as only Markdown needs it
 
+    class FrontMatterLoader(yaml.SafeLoader):
+        depth = 0
+
+        def compose_node(self, parent, index):  # noqa: ANN001 - PyYAML's signature
+            if self.check_event(yaml.AliasEvent):
+                raise yaml.YAMLError("aliases are not read in front matter")
+            self.depth += 1
+            if self.depth > FRONT_MATTER_MAX_DEPTH:
+                raise yaml.YAMLError(f"front matter nested deeper than {FRONT_MATTER_MAX_DEPTH}")
+            try:
+                return super().compose_node(parent, index)
+            finally:
+                self.depth -= 1
+
+    return FrontMatterLoader
+
+
+def _front_matter(block: str) -> dict[str, str | None]:
+    """Metadata from a YAML front-matter block; a block over a budget or unreadable gives none (the text stays)."""
+    import yaml
+
+    if len(block) > FRONT_MATTER_MAX_BYTES or block.count("[") + block.count("{") > 200:
+        return {}
     try:
-        data = yaml.safe_load(block)
-    except yaml.YAMLError:
+        data = yaml.load(block, Loader=_loader())  # noqa: S506 - a SafeLoader subclass
+    except (yaml.YAMLError, RecursionError, ValueError, TypeError):
         data = None
     if not isinstance(data, dict):
         return {}

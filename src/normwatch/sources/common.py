@@ -9,7 +9,7 @@ from ..model import Meta, RawDoc, Rejection
 from .decode import decode_bytes
 from .detect import binary_reason, detect_kind
 
-__all__ = ["Item", "reject", "from_error", "as_error", "text_doc"]
+__all__ = ["Item", "reject", "from_error", "as_error", "text_doc", "guarded", "short_reason"]
 
 Item = Union[RawDoc, Rejection]
 
@@ -57,10 +57,26 @@ def text_doc(data: bytes, *, source: str, raw_ref: str, where: str, declared: st
 
 
 def guarded(items: Iterator[Item], source: str) -> Iterator[Item]:
-    """Pass items through; an unexpected NormwatchError or OSError ends the input as one rejection."""
+    """Pass items through; an unexpected error ends this input (only) as one rejection naming it.
+
+    Readers guard each document inside a container themselves (a JSONL line, a WARC record), so
+    what reaches here is a failure of the container as a whole.
+    """
     try:
         yield from items
     except NormwatchError as e:
         yield from_error(e, source)
     except OSError as e:
         yield reject(source, "NW100", f"{source}: {e.strerror or e} (check the path and its permissions)")
+    except (MemoryError, RecursionError) as e:
+        yield reject(source, "NW108", f"{source}: {type(e).__name__} while reading (over the memory or nesting "
+                                      f"budget of one document)")
+    except Exception as e:  # noqa: BLE001 - one input must never end a batch; the reason is kept
+        yield reject(source, "NW109", f"{source}: unexpected {type(e).__name__}: {short_reason(e)}")
+
+
+def short_reason(e: BaseException, limit: int = 200) -> str:
+    """The first line of an exception's message, cut to `limit` characters (no SQL dumps in one-line messages)."""
+    text = str(e).strip().splitlines()
+    first = text[0] if text else type(e).__name__
+    return first if len(first) <= limit else first[: limit - 1] + "…"

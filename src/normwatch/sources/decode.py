@@ -121,6 +121,16 @@ def decode_bytes(data: bytes, declared: str | None = None, *, where: str = "inpu
             raise InputError(f"{where}: starts with a {codec} byte-order mark but byte {e.start + skip} "
                              f"is not {codec} (convert the file to UTF-8)", code="NW102") from None
         return _checked(text, codec, where)
+    if b"\x00" in data[:8192]:
+        from .detect import utf16_without_bom
+
+        bare = utf16_without_bom(data[:8192])
+        if bare:
+            try:
+                return _checked(data[: len(data) & ~1].decode(bare), bare, where)
+            except UnicodeDecodeError as e:
+                raise InputError(f"{where}: looks like {bare} without a byte-order mark, but byte {e.start} is "
+                                 f"not {bare} (convert the file to UTF-8)", code="NW102") from None
     try:
         return _checked(data.decode("utf-8"), "utf-8", where)
     except UnicodeDecodeError as e:

@@ -17,7 +17,7 @@ import json
 import re
 import zlib
 
-__all__ = ["HEAD_BYTES", "KINDS", "detect_kind", "binary_reason", "gunzip_head"]
+__all__ = ["HEAD_BYTES", "KINDS", "detect_kind", "binary_reason", "gunzip_head", "utf16_without_bom"]
 
 # Enough to see an HTML prologue, a JSONL first line and a WARC header in nearly every input.
 HEAD_BYTES = 64 * 1024
@@ -57,7 +57,7 @@ _CONTROL = bytes(b for b in range(32) if b not in (9, 10, 11, 12, 13, 27))
 _HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>]|\?xml[^>]*>\s*<(?:!doctype\s+html|html))",
                          re.I | re.S)
 _HTML_TAG = re.compile(rb"<(?:html|head|body|div|p|span|a|meta|title|script|style|table|tr|td|br|li|ul|ol|"
-                       rb"h[1-6]|article|section|nav|header|footer|link|img|form|iframe|main)(?:\s[^>]*)?/?>", re.I)
+                       rb"h[1-6]|article|section|nav|header|footer|link|img|form|iframe|main)(?:\s[^>]{0,2000})?/?>", re.I)
 _MD_HEADING = re.compile(rb"^#{1,6}[ \t]+\S", re.M)
 _MD_SETEXT = re.compile(rb"^\S[^\n]*\n(?:={3,}|-{3,})[ \t]*$", re.M)
 _MD_LINK = re.compile(rb"!?\[[^\]\n]{1,300}\]\([^)\s]{1,500}(?:\s+\"[^\"\n]*\")?\)")
@@ -82,10 +82,30 @@ def binary_reason(head: bytes) -> str | None:
     if not sample:
         return None
     if b"\x00" in sample:
+        if utf16_without_bom(sample):
+            return None
         return "NUL bytes"
     controls = len(sample) - len(sample.translate(None, _CONTROL))
     if controls / len(sample) > 0.05:
         return f"{controls} control bytes in the first {len(sample)}"
+    return None
+
+
+def utf16_without_bom(sample: bytes) -> str | None:
+    """"utf-16-le" / "utf-16-be" when `sample` has the NUL pattern of mostly-Latin UTF-16 text, else None.
+
+    Text in a Latin script written as UTF-16 has a NUL in (nearly) every other byte, on the
+    same side; binary data has NULs on both sides. Only then is a file without a BOM read so.
+    """
+    sample = sample[: len(sample) & ~1]
+    if len(sample) < 16:
+        return None
+    half = len(sample) // 2
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if odd > 0.7 * half and even < 0.02 * half:
+        return "utf-16-le"
+    if even > 0.7 * half and odd < 0.02 * half:
+        return "utf-16-be"
     return None
 
 
@@ -101,6 +121,9 @@ def gunzip_head(head: bytes, limit: int = 4096) -> bytes:
 def _strip_bom(head: bytes) -> bytes:
     if head.startswith(b"\xef\xbb\xbf"):
         return head[3:]
+    bare = utf16_without_bom(head[:8192]) if b"\x00" in head[:8192] else None
+    if bare:
+        return head[: len(head) & ~1].decode(bare, "ignore").encode("utf-8")
     for bom, codec in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
         if head.startswith(bom):
             # Re-encode a UTF-16 head so the byte patterns below apply; a cut surrogate is dropped.

@@ -27,8 +27,15 @@ __all__ = ["iter_path", "iter_file", "walk", "iter_walk"]
 
 
 def walk(root: str) -> list[str]:
-    """Every non-hidden file under `root`, sorted by path; hidden files and folders are skipped."""
-    return list(iter_walk(root))
+    """Every non-hidden file under `root`, sorted by path; hidden files and unreadable folders are skipped."""
+    return [p for p in iter_walk(root) if not isinstance(p, UnreadableDir)]
+
+
+class UnreadableDir(str):
+    """A folder `iter_walk` could not list; `error` says why. Yielded among the file paths so
+    the caller can report it in order (issue 13: it used to be skipped without a word)."""
+
+    error: OSError
 
 
 def iter_walk(root: str) -> Iterator[str]:
@@ -37,12 +44,16 @@ def iter_walk(root: str) -> Iterator[str]:
     Only one directory's listing is held at a time (per level), so a folder tree of millions of
     pages costs no memory up front. A subfolder sorts as its name plus "/", which is where its
     files fall among full paths, so the order equals `sorted()` over the whole tree. Like
-    os.walk, symbolic links to folders are not followed and unreadable folders are skipped.
+    os.walk, symbolic links to folders are not followed; an unreadable folder is yielded as an
+    `UnreadableDir` (a str) in its place, so a caller can report it.
     """
     try:
         with os.scandir(root) as it:
             entries = [(e.name, _is_dir(e), e.is_symlink()) for e in it if not e.name.startswith(".")]
-    except OSError:
+    except OSError as e:
+        bad = UnreadableDir(root)
+        bad.error = e
+        yield bad
         return
     entries.sort(key=lambda e: e[0] + "/" if e[1] else e[0])
     for name, is_dir, is_link in entries:
@@ -65,6 +76,11 @@ def iter_path(path: str, settings: Settings) -> Iterator[Item]:
     """Documents from a file or (recursively) a directory; never raises for bad input."""
     if os.path.isdir(path):
         for p in iter_walk(path):
+            if isinstance(p, UnreadableDir):
+                why = p.error.strerror or type(p.error).__name__
+                yield reject(p, "NW107", f"{p}: cannot list this directory ({why}); its files were not read "
+                                         f"(check its permissions)")
+                continue
             if os.path.basename(p) in INDEX_NAMES:
                 continue  # the metadata table of the files beside it, not a document
             yield from guarded(iter_file(p, settings), p)

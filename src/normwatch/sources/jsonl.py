@@ -15,13 +15,16 @@ from typing import BinaryIO, Iterable, Iterator
 from ..errors import InputError
 from ..model import Meta, RawDoc
 from ..settings import Settings
-from .common import Item, reject
+from .common import Item, reject, short_reason
 from .decode import decode_bytes
 from .detect import detect_kind
 
 __all__ = ["iter_jsonl", "iter_lines", "record_to_doc"]
 
 META_FIELDS = ("url", "title", "published", "publisher", "author", "speaker")
+# Deeper than this is no document record; json itself would hit the recursion limit near 1,000.
+MAX_DEPTH = 64
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 _ISO_PREFIX = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:$|[T ])")
 _DATE_FORMATS = ("%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y", "%Y/%m/%d", "%d.%m.%Y", "%Y%m%d")
@@ -77,6 +80,9 @@ def iter_jsonl(lines: Iterable[tuple[int, bytes | None]], source: str, settings:
             yield record_to_doc(line, source=source, number=number)
         except InputError as e:
             yield reject(source, e.code, e.detail, ref)
+        except Exception as e:  # noqa: BLE001 - one line must never end the rest of its file (issue 13)
+            yield reject(source, "NW109", f"line {number} of {source}: unexpected {type(e).__name__}: "
+                                          f"{short_reason(e)}", ref)
 
 
 def record_to_doc(line: bytes, *, source: str, number: int) -> RawDoc:
@@ -89,16 +95,22 @@ def record_to_doc(line: bytes, *, source: str, number: int) -> RawDoc:
         obj = _loads(text, where)
     except ValueError as e:
         raise InputError(f"{where}: invalid JSON ({_short(e)})", code="NW132") from None
+    except RecursionError:
+        raise InputError(f"{where}: JSON nested deeper than {MAX_DEPTH} levels", code="NW132") from None
+    if _depth(obj) > MAX_DEPTH:
+        raise InputError(f"{where}: JSON nested deeper than {MAX_DEPTH} levels", code="NW132")
     if not isinstance(obj, dict):
         raise InputError(f"{where}: expected a JSON object, got {type(obj).__name__} "
                          f"(each line must be one object with a 'text' or 'html' field)", code="NW132")
     body_field = "text" if obj.get("text") is not None else "html" if obj.get("html") is not None else None
     if body_field is None:
-        keys = ", ".join(sorted(obj)[:8]) or "none"
+        keys = ", ".join(repr(k[:40]) for k in sorted(obj)[:8]) or "none"
         raise InputError(f"{where}: no 'text' or 'html' field (keys: {keys})", code="NW132")
     body = obj[body_field]
     if not isinstance(body, str):
         raise InputError(f"{where}: '{body_field}' must be a string, got {type(body).__name__}", code="NW132")
+    # JSON may escape a lone surrogate ("\ud800"); no encoder downstream accepts one, so it reads as U+FFFD.
+    body = _SURROGATE.sub("\ufffd", body)
     if not body.strip():
         raise InputError(f"{where}: '{body_field}' is empty", code="NW103")
     fields: dict[str, str | None] = {}
@@ -107,7 +119,7 @@ def record_to_doc(line: bytes, *, source: str, number: int) -> RawDoc:
         if value is not None and not isinstance(value, str):
             raise InputError(f"{where}: '{name}' must be a string or null, got {type(value).__name__}",
                              code="NW132")
-        fields[name] = (value.strip() or None) if isinstance(value, str) else None
+        fields[name] = (_SURROGATE.sub("\ufffd", value).strip() or None) if isinstance(value, str) else None
     doc_id = obj.get("id")
     if doc_id is not None and (isinstance(doc_id, bool) or not isinstance(doc_id, (str, int))):
         raise InputError(f"{where}: 'id' must be a string or integer, got {type(doc_id).__name__}", code="NW132")
@@ -118,9 +130,26 @@ def record_to_doc(line: bytes, *, source: str, number: int) -> RawDoc:
     else:
         detected = detect_kind(body[:65536].encode("utf-8", "surrogatepass"))
         kind = detected if detected in ("html", "markdown") else "text"
+    if doc_id is not None:
+        doc_id = _SURROGATE.sub("\ufffd", str(doc_id))
     return RawDoc(source=source, raw_ref=f"{source}:{number}", content=body, kind=kind,
-                  meta=Meta(**fields), id=str(doc_id) if doc_id is not None and str(doc_id).strip() else None,
+                  meta=Meta(**fields), id=doc_id if doc_id is not None and doc_id.strip() else None,
                   charset="utf-8")
+
+
+def _depth(obj: object) -> int:
+    """Nesting depth of a parsed JSON value, without recursion."""
+    deepest = 0
+    stack = [(obj, 1)]
+    while stack:
+        value, d = stack.pop()
+        if isinstance(value, dict):
+            value = list(value.values())
+        if isinstance(value, list):
+            deepest = max(deepest, d)
+            if d <= MAX_DEPTH:
+                stack.extend((v, d + 1) for v in value if isinstance(v, (dict, list)))
+    return deepest
 
 
 def _loads(text: str, where: str) -> object:

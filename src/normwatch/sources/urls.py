@@ -58,15 +58,36 @@ def check_host(host: str, port: int, settings: Settings, where: str = "") -> str
         if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped:
             addr = addr.ipv4_mapped
         addresses.append(addr)
+        # An IPv6 address that carries an IPv4 one reaches that host too: check both (issue 13).
+        addresses.extend(_embedded_ipv4(addr))
     if not addresses:
         raise FetchError(f"{where}host {host} has no address", code="NW120")
     if not settings.allow_private:
         for addr in addresses:
             if (addr.is_private or addr.is_loopback or addr.is_link_local or addr.is_multicast
-                    or addr.is_reserved or addr.is_unspecified or not addr.is_global):
+                    or addr.is_reserved or addr.is_unspecified or not addr.is_global
+                    or getattr(addr, "is_site_local", False) or addr in _NON_PUBLIC_V6):
                 raise FetchError(f"{where}{host} resolves to {addr}, a non-public address (use --allow-private "
                                  f"to fetch from your own network)", code="NW121")
     return str(addresses[0])
+
+
+# Deprecated site-local fec0::/10 (is_global says True on Python 3.11), and the transition ranges
+# whose packets are relayed to an IPv4 host: checked through the IPv4 address they embed as well.
+_NON_PUBLIC_V6 = ipaddress.ip_network("fec0::/10")
+_NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
+
+
+def _embedded_ipv4(addr) -> list:
+    """The IPv4 addresses an IPv6 address reaches: mapped, 6to4 (2002::/16), Teredo, NAT64."""
+    if not isinstance(addr, ipaddress.IPv6Address):
+        return []
+    out = [a for a in (addr.ipv4_mapped, addr.sixtofour) if a is not None]
+    if addr.teredo:
+        out.extend(addr.teredo)  # (server, client)
+    if any(addr in net for net in _NAT64):
+        out.append(ipaddress.IPv4Address(int(addr) & 0xFFFFFFFF))
+    return out
 
 
 def fetch_url(url: str, settings: Settings, *, transport: httpx.BaseTransport | None = None) -> RawDoc:

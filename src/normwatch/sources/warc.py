@@ -44,6 +44,8 @@ _DOCS = WarcRecordType.response | WarcRecordType.conversion
 _CONTENT_LENGTH = re.compile(rb"^content-length:[ \t]*(\d+)[ \t]*\r?$", re.I | re.M)
 # How far past the last record we look for a cut; a last record longer than this is not re-checked.
 _TAIL_LIMIT = 64 << 20
+# The tail check inflates at most this much (a bomb of a last member is then simply not re-checked).
+_TAIL_INFLATE_LIMIT = 64 << 20
 
 
 def iter_warc(path: str, settings: Settings) -> Iterator[Item]:
@@ -124,7 +126,7 @@ def _read_record(record: WarcRecord, path: str, pos: int, settings: Settings) ->
             return None, reject(path, "NW122", f"{where}: content type {ctype} is not HTML or text", ref)
         if "chunked" in (record.http_headers.get("Transfer-Encoding") or "").lower():
             body = _dechunked(body, where)
-        body = _content_decoded(body, record.http_headers.get("Content-Encoding"), where)
+        body = _content_decoded(body, record.http_headers.get("Content-Encoding"), where, settings.max_bytes)
         doc = text_doc(body, source=path, raw_ref=ref, where=where, declared=record.http_charset,
                        kind=TEXT_TYPES.get(ctype or ""), meta=Meta(url=url))
         return None, doc
@@ -149,18 +151,28 @@ def _dechunked(body: bytes, where: str) -> bytes:
         pos = eol + 2 + size + 2
 
 
-def _content_decoded(body: bytes, encoding: str | None, where: str) -> bytes:
-    """Undo a Content-Encoding some crawlers keep in the payload (Common Crawl removes it)."""
+def _inflate(body: bytes, wbits: int, limit: int, where: str) -> bytes:
+    """Decompress at most `limit` bytes; more is a decompression bomb or an oversized page (NW104)."""
+    d = zlib.decompressobj(wbits=wbits)
+    out = d.decompress(body, limit + 1)
+    if len(out) > limit:
+        raise InputError(f"{where}: payload inflates to more than max_bytes ({limit}) bytes; not read "
+                         f"(raise --max-bytes if the page is real)", code="NW104")
+    return out
+
+
+def _content_decoded(body: bytes, encoding: str | None, where: str, limit: int = 50_000_000) -> bytes:
+    """Undo a Content-Encoding some crawlers keep in the payload (Common Crawl removes it), capped at `limit`."""
     enc = (encoding or "").strip().lower()
     if enc in ("", "identity"):
         return body
     if enc in ("gzip", "x-gzip", "deflate"):
         try:
-            return zlib.decompress(body, wbits=47)  # 32+15: gzip or zlib header, detected
+            return _inflate(body, 47, limit, where)  # 32+15: gzip or zlib header, detected
         except zlib.error:
             if enc == "deflate":
                 try:
-                    return zlib.decompress(body, wbits=-15)  # raw deflate, as some servers send
+                    return _inflate(body, -15, limit, where)  # raw deflate, as some servers send
                 except zlib.error:
                     pass
             raise InputError(f"{where}: payload says Content-Encoding {enc} but does not decompress",
@@ -185,9 +197,11 @@ def _check_tail(path: str, size: int, start: int, gz: bool, *, first: bool) -> t
         while rest.strip(b"\x00\r\n "):
             d = zlib.decompressobj(wbits=31)
             try:
-                raw += d.decompress(rest)
+                raw += d.decompress(rest, _TAIL_INFLATE_LIMIT + 1 - len(raw))
             except zlib.error as e:
                 return "NW130", offset, f"corrupt gzip data ({e})"
+            if len(raw) > _TAIL_INFLATE_LIMIT:
+                return None  # inflates past the budget: not re-checked rather than held in memory
             if not d.eof:
                 return "NW130", offset, "gzip stream cut short"
             offset += len(rest) - len(d.unused_data)
@@ -222,8 +236,11 @@ def _check_whole_gzip(path: str) -> tuple[str, int, str] | None:
     with open(path, "rb") as f:
         try:
             with gzip.GzipFile(fileobj=f) as g:
-                while g.read(1 << 20):
-                    pass
+                inflated = 0
+                while chunk := g.read(1 << 20):
+                    inflated += len(chunk)
+                    if inflated > 40 * max(1, os.path.getsize(path)) + _TAIL_INFLATE_LIMIT:
+                        return None  # a ratio no crawl has: a bomb; the records read already stand
         except EOFError:
             return "NW130", f.tell(), "gzip stream cut short"
         except (gzip.BadGzipFile, zlib.error) as e:

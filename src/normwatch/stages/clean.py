@@ -72,14 +72,41 @@ def clean_text(raw: str, kind: str) -> tuple[str, list[tuple[int, int]], dict[st
     return text, anchors, guessed
 
 
+# Budgets of one document's metadata (issue 13: a YAML bomb stored a 35 MB title). Longer values
+# are cut, not rejected: the text is still good. A URL or a date is no use cut, so it is dropped.
+MAX_META_CHARS = 1_000
+MAX_URL_CHARS = 4_096
+# Below this share of letters among the non-space characters, a "text" is noise (issue 13:
+# garbage bytes that decoded as cp1252 were stored); prose, even a table of figures, is far above it.
+MIN_LETTER_SHARE = 0.3
+
+
+def _capped(name: str, value: str | None) -> str | None:
+    if not value:
+        return value
+    if name == "url":
+        return value if len(value) <= MAX_URL_CHARS else None
+    if name == "published":
+        return value if len(value) <= 10 else None
+    if name == "speaker":
+        return value if len(value) <= 128 else None  # a KB id; the column holds 128
+    return value if len(value) <= MAX_META_CHARS else value[: MAX_META_CHARS - 1].rstrip() + "…"
+
+
+def letter_share(text: str, sample: int = 200_000) -> float:
+    """Share of letters among the non-space characters of (the first `sample` characters of) `text`."""
+    part = "".join(text[:sample].split())
+    return sum(1 for c in part if c.isalpha()) / len(part) if part else 0.0
+
+
 def _merge(given: Meta, guessed: dict[str, str | None], language: str | None) -> Meta:
-    """Given metadata wins; cleaning only fills what is missing."""
+    """Given metadata wins; cleaning only fills what is missing. Every value is held to its budget."""
     def pick(name: str) -> str | None:
-        return getattr(given, name) or guessed.get(name) or None
+        return _capped(name, getattr(given, name) or guessed.get(name) or None)
 
     return Meta(title=pick("title"), publisher=pick("publisher"), author=pick("author"),
                 published=pick("published"), language=given.language or language,
-                url=pick("url"), speaker=given.speaker)
+                url=pick("url"), speaker=_capped("speaker", given.speaker))
 
 
 def clean(raw: RawDoc, settings: Settings) -> Document:
@@ -108,6 +135,10 @@ def clean(raw: RawDoc, settings: Settings) -> Document:
         raise CleanError(f"{raw.raw_ref}: {len(text)} characters after cleaning, fewer than "
                          f"min_text_chars={settings.min_text_chars}", code="NW201", source=raw.source,
                          hint="lower --min-text-chars to keep short texts")
+    share = letter_share(text)
+    if share < MIN_LETTER_SHARE:
+        raise CleanError(f"{raw.raw_ref}: only {share:.0%} of its characters are letters; it does not read as "
+                         f"text (binary data or noise?)", code="NW202", source=raw.source)
     meta = _merge(raw.meta, guessed, detect_language(text))
     return Document(text, source=raw.source, id=raw.id or content_hash(text, meta.url),
                     raw_ref=raw.raw_ref, meta=meta, offset_map=anchors)

@@ -34,24 +34,38 @@ KEYWORDS: tuple[bytes, ...] = (
 )
 # Two hits: one "cyber" in a site menu is not enough, two mentions in a page about it are common.
 MIN_HITS = 2
-# Beyond this many bytes a page has shown what it is about; scanning on only costs time.
-MAX_SCAN_BYTES = 2_000_000
+# The page is scanned in windows of this many characters, so a huge page costs no big lowercased
+# copy. Every window is scanned (issue 13: a page whose text starts after a 5 MB attribute was
+# dropped when only the first 2 MB were read); the scan stops as soon as `limit` hits are found.
+SCAN_WINDOW = 1 << 20
+_OVERLAP = max(map(len, KEYWORDS)) - 1
 
 
-def _as_bytes(content: str | bytes) -> bytes:
-    if isinstance(content, str):
-        content = content.encode("utf-8", "surrogatepass")
-    return content[:MAX_SCAN_BYTES].lower()
+def _lower_bytes(part: str | bytes) -> bytes:
+    if isinstance(part, str):
+        part = part.encode("utf-8", "surrogatepass")
+    return part.lower()
+
+
+def _windows(content: str | bytes):
+    """(window, its overlap with the previous one) as lowercased bytes, over the whole of `content`.
+
+    A keyword lying wholly in the overlap is in both windows; the caller subtracts it once.
+    """
+    step = SCAN_WINDOW
+    for start in range(0, max(1, len(content)), step):
+        data = _lower_bytes(content[start : start + step + _OVERLAP])
+        yield data, (_lower_bytes(content[start : start + _OVERLAP]) if start else b"")
 
 
 def relevance_hits(content: str | bytes, limit: int | None = None) -> int:
     """Number of keyword hits in `content` (stops counting once `limit` is reached, when given)."""
-    data = _as_bytes(content)
     n = 0
-    for kw in KEYWORDS:
-        n += data.count(kw)
-        if limit is not None and n >= limit:
-            return n
+    for data, overlap in _windows(content):
+        for kw in KEYWORDS:
+            n += data.count(kw) - (overlap.count(kw) if overlap else 0)
+            if limit is not None and n >= limit:
+                return n
     return n
 
 
