@@ -223,6 +223,29 @@ def rejections(db, limit, fmt):
         click.echo("no rejections")
 
 
+@cli.command()
+@settings_options("db")
+@click.option("--limit", default=20, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text", show_default=True)
+def runs(db, limit, fmt):
+    """Past and current runs with their state (running, done, failed, interrupted) and counts."""
+    try:
+        rows = _open_store(_settings(db=db)).runs(limit)
+    except NormwatchError as e:
+        _fail(e)
+    for r in rows:
+        if fmt == "jsonl":
+            click.echo(json.dumps(r, ensure_ascii=False))
+            continue
+        c = r["counts"] or {}
+        summary = (f"{c.get('seen', 0)} seen, {c.get('stored', 0)} stored, {c.get('existing', 0)} already stored, "
+                   f"{c.get('rejected', 0)} rejected" if c else f"{r['documents']} documents stored")
+        inputs = " ".join(r["inputs"][:3]) + (f" (+{len(r['inputs']) - 3} more)" if len(r["inputs"]) > 3 else "")
+        click.echo(escape(f"{r['id']:>5} {r['status']:<11} {r['started_at']}  {r['command']} {inputs}: {summary}"))
+    if not rows:
+        click.echo("no runs")
+
+
 def _emit(result: dict, fmt: str, text_formatter) -> None:
     click.echo(json.dumps(result, ensure_ascii=False, indent=2) if fmt == "json" else text_formatter(result))
 

@@ -41,6 +41,7 @@ MESSAGES: dict[str, str] = {
     "NW201": "text too short after cleaning",
     "NW202": "does not read as text",
     "NW400": "stage failed",
+    "NW401": "extraction over its time budget",
     "NW500": "bad pipeline",
     "NW600": "store error",
     "NW700": "knowledge base invalid",

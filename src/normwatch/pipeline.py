@@ -10,6 +10,7 @@ versioned name (`quotes.v1`) with the document fields it `requires` and `assigns
 from __future__ import annotations
 
 import importlib
+import time
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
@@ -100,10 +101,33 @@ def build(names: Iterable[str] | None = None) -> list[Stage]:
 
 
 def run(doc: Document, stages: list[Stage], settings: Settings) -> Document:
-    """Apply the stages in order; a stage's exception becomes a StageError naming doc and stage."""
+    """Apply the stages in order; a stage's exception becomes a StageError naming doc and stage.
+
+    A text longer than `settings.extract_window_chars` is extracted in windows (`windows.py`),
+    and extraction past `settings.extract_seconds` stops with StageError NW401 (issue 13).
+    """
+    if not stages:
+        return doc
+    size = settings.extract_window_chars
+    budget = settings.extract_seconds
+    deadline = time.monotonic() + budget if budget and budget > 0 else None
+    if size and size > 0 and len(doc.text) > size:
+        from .windows import run_windowed
+
+        try:
+            return run_windowed(doc, lambda part: _run(part, stages, settings), size, deadline)
+        except TimeoutError as e:
+            raise StageError(f"{len(doc.text)} characters, extraction {e} ({budget:g}s); stored without "
+                             f"facts (raise --extract-seconds)", code="NW401", source=doc.source) from None
+    return _run(doc, stages, settings)
+
+
+def _run(doc: Document, stages: list[Stage], settings: Settings) -> Document:
     for st in stages:
         try:
             doc = st(doc, settings)
         except Exception as e:  # noqa: BLE001 - any stage bug must name the document and stage
-            raise StageError(f"{st.name}: {type(e).__name__}: {e}", source=doc.source) from e
+            from .sources.common import short_reason
+
+            raise StageError(f"{st.name}: {type(e).__name__}: {short_reason(e)}", source=doc.source) from e
     return doc

@@ -29,6 +29,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("prefilter", True, "drop pages with nothing about cyber policy before cleaning them"),
     Setting("near_dup_threshold", 0.7, "estimated Jaccard similarity above which two documents are near-duplicates"),
     Setting("extract", True, "run the fact extraction stages on ingested documents"),
+    # issue 13: per-document budgets and the web's own address
+    Setting("extract_window_chars", 200_000, "longer texts are extracted in windows of about this many characters"),
+    Setting("extract_seconds", 120.0, "time budget of one document's extraction; past it the text is stored without facts"),
+    Setting("base_url", "", "absolute URL the web API puts in its links (e.g. https://nw.example.org); empty: relative links"),
 )
 
 
@@ -43,6 +47,9 @@ class Settings:
     prefilter: bool = True
     near_dup_threshold: float = 0.7
     extract: bool = True
+    extract_window_chars: int = 200_000
+    extract_seconds: float = 120.0
+    base_url: str = ""
 
     @classmethod
     def load(cls, **overrides: Any) -> "Settings":

@@ -202,3 +202,70 @@ def _pysbd_cuts(text: str, start: int, end: int) -> list[int]:
         if start < c < end:
             cuts.append(c)
     return sorted(set(cuts))
+
+
+# --- length budgets (issue 13) ----------------------------------------------------------------
+# A real paragraph is far shorter, a real sentence too (the longest treaty sentences run to about
+# 1,500 characters). Text without breaks (a run-on "sentence" of a megabyte) is cut at these
+# lengths, at a sentence end or else a space, so the stages after segmentation never see a
+# paragraph or a sentence longer than this, and cost stays linear in the length of the text.
+MAX_PARAGRAPH_CHARS = 20_000
+MAX_SENTENCE_CHARS = 3_000
+
+
+def _cut(text: str, a: int, b: int, limit: int, ends: list[int]) -> Iterator[tuple[int, int]]:
+    """Pieces of text[a:b] of at most `limit` characters, cut at the last of `ends` or whitespace that fits."""
+    i = 0
+    while b - a > limit:
+        stop = a + limit
+        while i < len(ends) and ends[i] <= a:
+            i += 1
+        j = i
+        best = None
+        while j < len(ends) and ends[j] <= stop:
+            best = ends[j]
+            j += 1
+        if best is None or best - a < limit // 4:
+            space = text.rfind(" ", a + limit // 2, stop)
+            best = space + 1 if space > a else stop
+        s, e = _trim(text, a, best)
+        if e > s:
+            yield s, e
+        a = best
+    s, e = _trim(text, a, b)
+    if e > s:
+        yield s, e
+
+
+def bounded(text: str, paragraphs) -> Iterator[tuple[int, int, bool]]:
+    """(start, end, was_cut): the paragraphs, any longer than MAX_PARAGRAPH_CHARS cut at sentence ends."""
+    for a, b in paragraphs:
+        if b - a <= MAX_PARAGRAPH_CHARS:
+            yield a, b, False
+            continue
+        ends = [e for _, e in _rule_sentences(text, a, b)]
+        for s, e in _cut(text, a, b, MAX_PARAGRAPH_CHARS, ends):
+            yield s, e, True
+
+
+def _rule_sentences(text: str, a: int, b: int) -> Iterator[tuple[int, int]]:
+    """Sentence spans from the rules only (pysbd is for paragraphs of bounded length)."""
+    prev = a
+    for c in list(_rule_cuts(text, a, b)) + [b]:
+        s, e = _trim(text, prev, c)
+        if e > s:
+            yield s, e
+        prev = c
+
+
+def bounded_sentences(text: str, a: int, b: int, *, use_pysbd: bool = True) -> Iterator[tuple[int, int]]:
+    """The sentences of paragraph text[a:b], with any longer than MAX_SENTENCE_CHARS cut at a space.
+
+    A piece of a paragraph that had to be cut is split by the rules only: pysbd, slow, is for the
+    rare real paragraph the rules cannot cut, not for megabytes without a full stop.
+    """
+    for s, e in (split_sentences(text, a, b) if use_pysbd else _rule_sentences(text, a, b)):
+        if e - s <= MAX_SENTENCE_CHARS:
+            yield s, e
+        else:
+            yield from _cut(text, s, e, MAX_SENTENCE_CHARS, [])

@@ -8,7 +8,7 @@ The rules live in `normwatch.extraction.segmenter`; this module only applies the
 
 from __future__ import annotations
 
-from ..extraction.segmenter import split_paragraphs, split_sentences
+from ..extraction.segmenter import bounded, bounded_sentences, split_paragraphs
 from ..model import Document, Span
 from ..pipeline import stage
 from ..settings import Settings
@@ -27,9 +27,11 @@ def segment(doc: Document, settings: Settings) -> Document:
     text = doc.text
     paragraphs: list[Span] = []
     sentences: list[Span] = []
-    for a, b in split_paragraphs(text):
+    # Paragraphs and sentences are bounded in length (issue 13), so every stage that works
+    # per sentence or per paragraph stays linear in the text however it is written.
+    for a, b, was_cut in bounded(text, split_paragraphs(text)):
         paragraphs.append(Span(a, b))
-        sentences.extend(Span(s, e) for s, e in split_sentences(text, a, b))
+        sentences.extend(Span(s, e) for s, e in bounded_sentences(text, a, b, use_pysbd=not was_cut))
     doc.paragraphs = paragraphs
     doc.sentences = sentences
     return doc

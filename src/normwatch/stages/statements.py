@@ -382,6 +382,9 @@ def _has_verb(text: str, a: int, b: int) -> bool:
     return b > a and SPEECH_RE.search(text, a, b) is not None
 
 
+INHERIT_LOOKBACK = 50
+
+
 def _inherit(doc: Document, attributed: list, k: int, paragraphs: list[tuple[int, int]], pstarts: list[int],
              refs: _Refs) -> Actor | None:
     """A speaker for an unattributed quote from the quotes and paragraphs around it."""
@@ -391,8 +394,9 @@ def _inherit(doc: Document, attributed: list, k: int, paragraphs: list[tuple[int
     if pi < 0:
         return None
     pa, pb = paragraphs[pi]
-    # 1. an attributed quote earlier in the same paragraph
-    for j in range(k - 1, -1, -1):
+    # 1. an attributed quote earlier in the same paragraph (the last INHERIT_LOOKBACK quotes:
+    # a paragraph of thousands of quotes must not cost quadratic time, issue 13)
+    for j in range(k - 1, max(-1, k - 1 - INHERIT_LOOKBACK), -1):
         pq, actor, _, _ = attributed[j]
         if pq.open < pa:
             break

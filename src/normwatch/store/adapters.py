@@ -82,6 +82,17 @@ class SQLiteAdapter(GenericAdapter):
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA busy_timeout=10000")
             cur.close()
+            # The driver's own transaction handling opens a deferred transaction and upgrades it to a
+            # write lock at the first write; with another process writing, that upgrade fails at once
+            # ("database is locked", no waiting). So SQLAlchemy's BEGIN (below) is the only one.
+            dbapi_conn.isolation_level = None
+
+        @event.listens_for(engine, "begin")
+        def _begin_immediate(conn):  # noqa: ANN001 - SQLAlchemy Connection
+            # Every transaction of the store's own engine takes the write lock up front, waiting up to
+            # busy_timeout for another writer (issue 13: concurrent ingests on one file). The web reads
+            # through `read_engine`, which has no such listener.
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     def read_engine(self, engine: Engine) -> Engine:
         """A second engine on the same file whose connections only read, tuned for it.

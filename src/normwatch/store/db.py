@@ -9,8 +9,12 @@ so a failure never leaves half a document behind.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+import os
+import socket
+import time
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
@@ -19,7 +23,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import bindparam, create_engine, delete, func, insert, or_, select, update
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
 from .. import neardup
 from ..errors import StoreError
@@ -40,6 +44,89 @@ def _near_candidates():
     cands = select(mb.c.doc_id).where(cond).distinct().limit(200).subquery()
     return (select(s.documents.c.id, s.documents.c.minhash, s.documents.c.near_duplicate_of)
             .where(s.documents.c.id.in_(select(cands.c.doc_id))).order_by(s.documents.c.ingested_at))
+
+
+# A busy database (another ingest writing) is waited for by SQLite's busy_timeout (10 s); if it is
+# still locked then, a write is tried again this many times, with growing pauses (issue 13).
+WRITE_ATTEMPTS = 6
+
+
+def _locked(e: Exception) -> bool:
+    text = str(e).lower()
+    return isinstance(e, OperationalError) and ("locked" in text or "busy" in text)
+
+
+def retrying(write):
+    """Call `write()` again while the database stays locked by another process (a few attempts)."""
+    for attempt in range(WRITE_ATTEMPTS):
+        try:
+            return write()
+        except OperationalError as e:
+            if not _locked(e) or attempt == WRITE_ATTEMPTS - 1:
+                raise
+            time.sleep(0.05 * 2 ** attempt)
+
+
+def short_sql_error(e: SQLAlchemyError) -> str:
+    """The database's own one-line reason, without SQLAlchemy's statement and parameter dump."""
+    orig = getattr(e, "orig", None)
+    text = str(orig if orig is not None else e).strip().splitlines()
+    return (text[0] if text else type(e).__name__)[:300]
+
+
+@contextlib.contextmanager
+def file_lock(path: str | None):
+    """An exclusive advisory lock on `path` (POSIX flock), held for the block; a no-op without a path."""
+    if not path:
+        yield
+        return
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX: SQLite's own locking is all there is
+        yield
+        return
+    with open(path, "a+b") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def process_owner(pid: int | None = None) -> str:
+    """"host:pid:start ticks" of a process: what a run records so a later run can tell if it still lives."""
+    pid = pid or os.getpid()
+    return f"{socket.gethostname()}:{pid}:{_start_ticks(pid)}"
+
+
+def _start_ticks(pid: int) -> str:
+    """The process start time in clock ticks from /proc (tells a reused pid apart); "" when unknown."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            stat = f.read().decode("ascii", "replace")
+        return stat.rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError):
+        return ""
+
+
+def owner_alive(owner: str | None) -> bool:
+    """False when the process that recorded `owner` is gone (same host only; another host's run is left alone)."""
+    if not owner:
+        return False
+    try:
+        host, pid_text, ticks = owner.rsplit(":", 2)
+        pid = int(pid_text)
+    except ValueError:
+        return False
+    if host != socket.gethostname():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return not ticks or _start_ticks(pid) in ("", ticks)
 
 
 def now() -> str:
@@ -101,31 +188,89 @@ class Store:
             self.migrate()
 
     # -- schema -----------------------------------------------------------------------------
+    def _lock_path(self) -> str | None:
+        """A lock file beside an SQLite database file (None for other databases or in memory)."""
+        if self.engine.dialect.name != "sqlite":
+            return None
+        path = self.engine.url.database
+        if not path or path == ":memory:" or path.startswith("file:"):
+            return None
+        return str(Path(path).expanduser()) + ".migrate.lock"
+
     def migrate(self) -> None:
-        """Bring the database to the latest schema revision (idempotent)."""
+        """Bring the database to the latest schema revision (idempotent).
+
+        Two processes opening a fresh file at once both see an empty database; the file lock makes
+        the second wait and then find the schema made (issue 13: it died in migration).
+        """
         cfg = Config()
         cfg.set_main_option("script_location", str(MIGRATIONS))
-        try:
+
+        def upgrade() -> None:
             with self.engine.begin() as conn:
                 cfg.attributes["connection"] = conn
                 command.upgrade(cfg, "head")
+
+        try:
+            with file_lock(self._lock_path()):
+                retrying(upgrade)
         except SQLAlchemyError as e:
-            raise StoreError(f"cannot migrate {self.url}: {e}") from e
+            raise StoreError(f"cannot migrate {self.url}: {short_sql_error(e)}") from e
 
     def close(self) -> None:
         self.engine.dispose()
 
     # -- runs -------------------------------------------------------------------------------
     def start_run(self, command_name: str, inputs: list[str]) -> int:
-        with self.engine.begin() as conn:
-            res = conn.execute(insert(s.runs).values(
-                command=command_name, inputs=json.dumps(inputs), started_at=now(), status="running"))
-            return int(res.inserted_primary_key[0])
+        """Record a new run (owned by this process); first mark runs whose process died as interrupted."""
+        self.mark_interrupted()
+
+        def write() -> int:
+            with self.engine.begin() as conn:
+                res = conn.execute(insert(s.runs).values(
+                    command=command_name, inputs=json.dumps(inputs), started_at=now(), status="running",
+                    owner=process_owner()))
+                return int(res.inserted_primary_key[0])
+
+        return retrying(write)
+
+    def mark_interrupted(self) -> list[int]:
+        """Runs still "running" whose process is gone (kill -9, power loss) become "interrupted"; their ids."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(s.runs.c.id, s.runs.c.owner).where(s.runs.c.status == "running")).all()
+        dead = [r.id for r in rows if not owner_alive(r.owner)]
+        if dead:
+            def write() -> None:
+                with self.engine.begin() as conn:
+                    conn.execute(update(s.runs).where(s.runs.c.id.in_(dead), s.runs.c.status == "running")
+                                 .values(status="interrupted", finished_at=now()))
+            retrying(write)
+        return dead
 
     def finish_run(self, run_id: int, counts: dict[str, int], status: str = "done") -> None:
-        with self.engine.begin() as conn:
-            conn.execute(update(s.runs).where(s.runs.c.id == run_id).values(
-                finished_at=now(), counts=json.dumps(counts), status=status))
+        def write() -> None:
+            with self.engine.begin() as conn:
+                conn.execute(update(s.runs).where(s.runs.c.id == run_id).values(
+                    finished_at=now(), counts=json.dumps(counts), status=status))
+
+        retrying(write)
+
+    def runs(self, limit: int = 20) -> list[dict[str, Any]]:
+        """The latest runs, newest first, with their state, counts and the documents each stored."""
+        self.mark_interrupted()
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(s.runs).order_by(s.runs.c.id.desc()).limit(limit)).mappings().all()
+            stored = dict(conn.execute(
+                select(s.documents.c.run_id, func.count()).where(s.documents.c.run_id.in_([r["id"] for r in rows]))
+                .group_by(s.documents.c.run_id)).all())
+        out = []
+        for r in rows:
+            d = dict(r)
+            d["inputs"] = json.loads(d["inputs"] or "[]")
+            d["counts"] = json.loads(d["counts"]) if d["counts"] else None
+            d["documents"] = int(stored.get(r["id"], 0))
+            out.append(d)
+        return out
 
     # -- documents --------------------------------------------------------------------------
     def has_document(self, doc_id: str) -> bool:
@@ -147,32 +292,40 @@ class Store:
         """Store a document with its facts. Returns "added", "near-duplicate", "exists" or "re-extracted"."""
         doc.check_spans()
         try:
-            with self.engine.begin() as conn:
-                exists = conn.execute(select(s.documents.c.id).where(s.documents.c.id == doc.id)).first()
-                if exists:
-                    if not replace_facts:
-                        return "exists"
-                    self._delete_facts(conn, doc.id)
-                    self._insert_facts(conn, doc)
-                    return "re-extracted"
-                sig = neardup.signature(doc.text)
-                dup_of = self.find_near_duplicate(conn, sig, near_dup_threshold)
-                doc.near_duplicate_of = dup_of
-                m = doc.meta
-                conn.execute(insert(s.documents), {
-                    "id": doc.id, "source": doc.source, "raw_ref": doc.raw_ref, "url": m.url,
-                    "title": m.title, "publisher": m.publisher, "author": m.author,
-                    "published": m.published, "language": m.language, "speaker": m.speaker,
-                    "text": doc.text, "chars": len(doc.text), "content_hash": content_hash(doc.text),
-                    "minhash": neardup.to_bytes(sig), "near_duplicate_of": dup_of, "run_id": run_id,
-                    "ingested_at": now()})
-                conn.execute(insert(s.minhash_bands), [
-                    {"doc_id": doc.id, "band": b, "key": k} for b, k in enumerate(neardup.band_keys(sig))])
-                self.adapter.index_document(conn, doc.id, m.title, doc.text)
-                self._insert_facts(conn, doc)
-                return "near-duplicate" if dup_of else "added"
+            return retrying(lambda: self._add_document(doc, run_id, replace_facts, near_dup_threshold))
+        except IntegrityError:
+            # stored by another process between our check and our insert: the same document
+            if self.has_document(doc.id):
+                return "exists"
+            raise StoreError(f"cannot store document {doc.id}: integrity error", source=doc.source) from None
         except SQLAlchemyError as e:
-            raise StoreError(f"cannot store document {doc.id}: {e}", source=doc.source) from e
+            raise StoreError(f"cannot store document {doc.id}: {short_sql_error(e)}", source=doc.source) from e
+
+    def _add_document(self, doc: Document, run_id: int | None, replace_facts: bool, near_dup_threshold: float) -> str:
+        with self.engine.begin() as conn:
+            exists = conn.execute(select(s.documents.c.id).where(s.documents.c.id == doc.id)).first()
+            if exists:
+                if not replace_facts:
+                    return "exists"
+                self._delete_facts(conn, doc.id)
+                self._insert_facts(conn, doc)
+                return "re-extracted"
+            sig = neardup.signature(doc.text)
+            dup_of = self.find_near_duplicate(conn, sig, near_dup_threshold)
+            doc.near_duplicate_of = dup_of
+            m = doc.meta
+            conn.execute(insert(s.documents), {
+                "id": doc.id, "source": doc.source, "raw_ref": doc.raw_ref, "url": m.url,
+                "title": m.title, "publisher": m.publisher, "author": m.author,
+                "published": m.published, "language": m.language, "speaker": m.speaker,
+                "text": doc.text, "chars": len(doc.text), "content_hash": content_hash(doc.text),
+                "minhash": neardup.to_bytes(sig), "near_duplicate_of": dup_of, "run_id": run_id,
+                "ingested_at": now()})
+            conn.execute(insert(s.minhash_bands), [
+                {"doc_id": doc.id, "band": b, "key": k} for b, k in enumerate(neardup.band_keys(sig))])
+            self.adapter.index_document(conn, doc.id, m.title, doc.text)
+            self._insert_facts(conn, doc)
+            return "near-duplicate" if dup_of else "added"
 
     def _delete_facts(self, conn: Connection, doc_id: str) -> None:
         for t in s.FACT_TABLES:
@@ -225,22 +378,25 @@ class Store:
     # -- rejections -------------------------------------------------------------------------
     def add_rejection(self, rej: Rejection, run_id: int | None = None) -> None:
         """Record a rejection once per (raw_ref, stage, code); seeing it again bumps its count."""
+        try:
+            retrying(lambda: self._add_rejection(rej, run_id))
+        except SQLAlchemyError as e:
+            raise StoreError(f"cannot record rejection of {rej.source}: {short_sql_error(e)}") from e
+
+    def _add_rejection(self, rej: Rejection, run_id: int | None) -> None:
         ref = rej.raw_ref or rej.source
         t = now()
-        try:
-            with self.engine.begin() as conn:
-                row = conn.execute(select(s.rejections.c.id).where(
-                    s.rejections.c.raw_ref == ref, s.rejections.c.stage == rej.stage,
-                    s.rejections.c.code == rej.code)).first()
-                if row:
-                    conn.execute(update(s.rejections).where(s.rejections.c.id == row.id).values(
-                        count=s.rejections.c.count + 1, last_seen=t, detail=rej.detail, run_id=run_id))
-                else:
-                    conn.execute(insert(s.rejections).values(
-                        run_id=run_id, doc_id=rej.doc_id, source=rej.source, raw_ref=ref, stage=rej.stage,
-                        code=rej.code, detail=rej.detail, count=1, first_seen=t, last_seen=t))
-        except SQLAlchemyError as e:
-            raise StoreError(f"cannot record rejection of {rej.source}: {e}") from e
+        with self.engine.begin() as conn:
+            row = conn.execute(select(s.rejections.c.id).where(
+                s.rejections.c.raw_ref == ref, s.rejections.c.stage == rej.stage,
+                s.rejections.c.code == rej.code)).first()
+            if row:
+                conn.execute(update(s.rejections).where(s.rejections.c.id == row.id).values(
+                    count=s.rejections.c.count + 1, last_seen=t, detail=rej.detail, run_id=run_id))
+            else:
+                conn.execute(insert(s.rejections).values(
+                    run_id=run_id, doc_id=rej.doc_id, source=rej.source, raw_ref=ref, stage=rej.stage,
+                    code=rej.code, detail=rej.detail, count=1, first_seen=t, last_seen=t))
 
     def rejections(self, limit: int = 100) -> list[dict[str, Any]]:
         with self.engine.connect() as conn:

@@ -237,7 +237,8 @@ runs = Table(
     Column("started_at", String(32), nullable=False),
     Column("finished_at", String(32)),
     Column("counts", Text),  # JSON
-    Column("status", String(16), nullable=False, default="running"),
+    Column("status", String(16), nullable=False, default="running"),  # running, done, failed, interrupted
+    Column("owner", String(255)),  # host:pid:start time of the process running it (0007, issue 13)
 )
 
 reviews = Table(

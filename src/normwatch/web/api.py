@@ -72,7 +72,7 @@ def search(request: Request, q: str = Query(..., min_length=1, max_length=500),
     return list_response(request, ctx(request).queries.search(q, limit), fmt=format, name="search")
 
 
-@router.get("/documents/{doc_id}", summary="One document: text, metadata and every fact with its span")
+@router.get("/documents/{doc_id:path}", summary="One document: text, metadata and every fact with its span")
 def document(request: Request, doc_id: str) -> Response:
     return JSONText(_found(views.document(ctx(request), doc_id), "document", doc_id))
 

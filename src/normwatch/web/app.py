@@ -66,6 +66,25 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+class HeadAsGet:
+    """Pure ASGI middleware: HEAD is answered wherever GET is, with GET's headers and no body (issue 13)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope.get("method") != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def no_body(message: dict) -> None:
+            if message["type"] == "http.response.body":
+                message = {"type": "http.response.body", "body": b"", "more_body": message.get("more_body", False)}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, no_body)
+
+
 class ResponseCache:
     """Pure ASGI middleware: answers a repeated GET of the JSON API from memory while the store is unchanged.
 
@@ -146,17 +165,36 @@ def _wants_html(request: Request) -> bool:
     return not request.url.path.startswith("/api/")
 
 
-def _error(request: Request, status: int, message: str, detail: Any = None) -> Response:
+def _error(request: Request, status: int, message: str, detail: Any = None,
+           headers: dict[str, str] | None = None) -> Response:
     body = error_body(status, message, detail)
     if _wants_html(request):
         from .pages import render_error
 
-        return render_error(request, status, body["error"])
-    return JSONText(body, status_code=status)
+        response = render_error(request, status, body["error"])
+    else:
+        response = JSONText(body, status_code=status)
+    for k, v in (headers or {}).items():
+        response.headers[k] = v
+    return response
 
 
-def create_app(db: str | Any, *, kb_path: str | None = None, response_cache: bool = True) -> FastAPI:
+def _allow(headers: dict[str, str] | None) -> dict[str, str] | None:
+    """The Allow header of a 405, with HEAD wherever GET is (HeadAsGet answers it)."""
+    if not headers or "Allow" not in headers:
+        return headers
+    methods = [m.strip() for m in headers["Allow"].split(",") if m.strip()]
+    if "GET" in methods and "HEAD" not in methods:
+        methods.append("HEAD")
+    return {**headers, "Allow": ", ".join(methods)}
+
+
+def create_app(db: str | Any, *, kb_path: str | None = None, response_cache: bool = True,
+               base_url: str = "") -> FastAPI:
     """The app over a store: `db` is a SQLAlchemy URL or an open `normwatch.store.Store`.
+
+    `base_url` (the `base_url` setting) prefixes the absolute links of API answers; without it
+    links are relative. The request's Host header is never used for them (issue 13).
 
     `response_cache` keeps answers of the JSON API in memory until the store changes; it is
     on only where the store can say cheaply and exactly that it changed (SQLite).
@@ -174,6 +212,7 @@ def create_app(db: str | Any, *, kb_path: str | None = None, response_cache: boo
     queries = Queries(store.adapter.read_engine(store.engine), store.adapter, probe=probe)
     app.state.ctx = Context(queries, KBView.load(kb_path), store.url)
     app.state.store = store
+    app.state.base_url = base_url
     app.include_router(api_router)
     from .pages import router as pages_router
 
@@ -184,7 +223,8 @@ def create_app(db: str | Any, *, kb_path: str | None = None, response_cache: boo
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         msg = {404: "no such page or endpoint", 405: "method not allowed (the API is read-only)"}.get(
             exc.status_code, str(exc.detail))
-        return _error(request, exc.status_code, msg, None if exc.status_code in (404, 405) else exc.detail)
+        return _error(request, exc.status_code, msg, None if exc.status_code in (404, 405) else exc.detail,
+                      headers=_allow(getattr(exc, "headers", None)))
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
@@ -207,6 +247,7 @@ def create_app(db: str | Any, *, kb_path: str | None = None, response_cache: boo
 
     if response_cache and probe is not None:
         app.add_middleware(ResponseCache, version=probe)
+    app.add_middleware(HeadAsGet)
     app.add_middleware(SecurityHeaders)
     # compute the aggregates every visitor's first page needs before anyone asks for them
     threading.Thread(target=_warm, args=(app.state.ctx,), name="normwatch-warm", daemon=True).start()
@@ -229,4 +270,6 @@ def app_from_env() -> FastAPI:
     from ..settings import Settings
 
     # NORMWATCH_API_CACHE=0 turns the response cache off (the bench measures both ways)
-    return create_app(Settings.load().db, response_cache=os.environ.get("NORMWATCH_API_CACHE", "1") != "0")
+    settings = Settings.load()
+    return create_app(settings.db, response_cache=os.environ.get("NORMWATCH_API_CACHE", "1") != "0",
+                      base_url=settings.base_url)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from urllib.parse import quote, urlencode
 from typing import Any, Iterable
 
 from fastapi import Request
@@ -38,10 +39,25 @@ class JSONText(JSONResponse):
         return dumps(content)
 
 
+def request_target(request: Request, **params: str) -> str:
+    """This request's path and query (with `params` set), as sent: never its Host header (issue 13)."""
+    raw = request.scope.get("raw_path")
+    path = raw.decode("latin-1") if raw else quote(request.url.path)
+    query = dict(request.query_params)
+    query.update(params)
+    return path + ("?" + urlencode(query) if query else "")
+
+
+def absolute(request: Request, target: str) -> str:
+    """`target` under the configured `base_url` setting, or relative when none is set."""
+    base = getattr(request.app.state, "base_url", "") or ""
+    return base.rstrip("/") + target if base else target
+
+
 def next_link(request: Request, cursor: str | None) -> str | None:
     if not cursor:
         return None
-    return str(request.url.include_query_params(cursor=cursor))
+    return absolute(request, request_target(request, cursor=cursor))
 
 
 def _cell(value: Any) -> Any:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
@@ -20,6 +20,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from . import views
 from .api import NotFound
 from .context import ctx
+from .export import absolute, request_target
 from .highlight import Mark, render
 from .queries import POLARITY_ORDER
 from .worldmap import instrument_map
@@ -28,6 +29,8 @@ router = APIRouter(include_in_schema=False)
 env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
                   autoescape=select_autoescape(default=True, default_for_string=True), trim_blocks=True,
                   lstrip_blocks=True)
+# An id in a path is one segment whatever it holds ("/", "?", "#"): quoted, slash included (issue 13).
+env.filters["seg"] = lambda value: quote(str(value), safe=":")
 DATE_PATTERN = r"^(\d{4}(-\d{2}(-\d{2})?)?)?$"
 FACT_KINDS = ("actor", "statement", "stance", "instrument", "subscription", "incident", "attribution", "event")
 
@@ -35,7 +38,7 @@ FACT_KINDS = ("actor", "statement", "stance", "instrument", "subscription", "inc
 def _page(request: Request, template: str, status: int = 200, **data: Any) -> HTMLResponse:
     c = ctx(request)
     body = env.get_template(template).render(request=request, kb=c.kb, path=request.url.path,
-                                             permalink=str(request.url), **data)
+                                             permalink=absolute(request, request_target(request)), **data)
     return HTMLResponse(body, status_code=status)
 
 
@@ -134,7 +137,7 @@ def local_namer(c: Any, d: dict[str, Any]):
     return nm
 
 
-@router.get("/documents/{doc_id}", response_class=HTMLResponse)
+@router.get("/documents/{doc_id:path}", response_class=HTMLResponse)
 def document(request: Request, doc_id: str) -> HTMLResponse:
     c = ctx(request)
     d = _found(views.document(c, doc_id), "document", doc_id)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
 import re
 import threading
 import time
@@ -54,6 +55,8 @@ def encode_cursor(kind: str, values: list[Any]) -> str:
 def decode_cursor(cursor: str | None, kind: str, arity: int) -> list[Any] | None:
     if not cursor:
         return None
+    if len(cursor) > 4 * CURSOR_MAX_TEXT:
+        raise QueryError("cursor is not one this API issued", "cursor")
     try:
         pad = "=" * (-len(cursor) % 4)
         data = json.loads(base64.urlsafe_b64decode(cursor + pad).decode("utf-8"))
@@ -61,7 +64,18 @@ def decode_cursor(cursor: str | None, kind: str, arity: int) -> list[Any] | None
         raise QueryError("cursor is not one this API issued", "cursor") from None
     if not isinstance(data, list) or len(data) != arity + 1 or data[0] != kind:
         raise QueryError(f"cursor belongs to another list or sort order (expected {kind})", "cursor")
+    # A cursor is client input: only values a sort key can hold get near SQL (issue 13: crafted
+    # cursors with lists, huge numbers or booleans gave HTTP 500).
+    for v in data[1:]:
+        ok = (v is None or (isinstance(v, str) and len(v) <= CURSOR_MAX_TEXT)
+              or (isinstance(v, int) and not isinstance(v, bool) and -(2**63) <= v < 2**63)
+              or (isinstance(v, float) and math.isfinite(v)))
+        if not ok:
+            raise QueryError("cursor is not one this API issued", "cursor")
     return data[1:]
+
+
+CURSOR_MAX_TEXT = 1_000
 
 
 @dataclass

@@ -6,6 +6,8 @@ researcher sees on a page is exactly what a script gets from the API.
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from collections import Counter, defaultdict
 from typing import Any
 
@@ -157,7 +159,7 @@ def cell_evidence(c: Context, actor_id: str, target: str, *, published_from: str
 
 def evidence_href(doc_id: str, kind: str, start: int, end: int) -> str:
     """The link to a fact's highlight in its document (the anchor `highlight.render` gives it)."""
-    return f"/documents/{doc_id}#f-{kind}-{start}-{end}"
+    return f"/documents/{quote(str(doc_id), safe=':')}#f-{kind}-{start}-{end}"
 
 
 def _with_links(c: Context, r: dict[str, Any], kind: str = "stance") -> dict[str, Any]:
