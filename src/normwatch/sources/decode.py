@@ -144,6 +144,14 @@ def decode_bytes(data: bytes, declared: str | None = None, *, where: str = "inpu
         if _unreadable_share(text) < 0.01:
             return text, codec
     if _has_utf8_multibyte(data):
+        sample = data[:200_000]
+        bad = sample.decode("utf-8", "replace").count("\ufffd")
+        if bad > 0.05 * len(sample) and bad > 20:
+            # Not UTF-8 with a few pasted cp1252 bytes but mostly invalid (random high bytes, an
+            # unknown legacy encoding): the repair would store noise (issue 13).
+            raise InputError(f"{where}: not UTF-8 ({bad} invalid sequences in the first {len(sample)} bytes, first "
+                             f"at offset {first_bad}) and no declared charset (convert it to UTF-8, e.g. with iconv)",
+                             code="NW102")
         return _checked(data.decode("utf-8", _REPAIR), "utf-8+cp1252", where)
     text = data.decode("cp1252", _REPAIR)
     non_ascii = sum(1 for c in text[:100_000] if c > "\x7f") / max(1, min(len(text), 100_000))
