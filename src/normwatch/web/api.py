@@ -15,7 +15,7 @@ from fastapi.responses import Response
 
 from . import views
 from .context import ctx
-from .export import JSONText, list_response
+from .export import JSONText, list_response, path_id
 from .queries import POLARITY_ORDER
 
 router = APIRouter(prefix="/api/v1")
@@ -74,6 +74,7 @@ def search(request: Request, q: str = Query(..., min_length=1, max_length=500),
 
 @router.get("/documents/{doc_id:path}", summary="One document: text, metadata and every fact with its span")
 def document(request: Request, doc_id: str) -> Response:
+    doc_id = path_id(request, "/api/v1/documents/", doc_id)
     return JSONText(_found(views.document(ctx(request), doc_id), "document", doc_id))
 
 

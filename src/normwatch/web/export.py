@@ -11,8 +11,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-from urllib.parse import quote, urlencode
 from typing import Any, Iterable
+from urllib.parse import quote, unquote, urlencode
 
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
@@ -46,6 +46,20 @@ def request_target(request: Request, **params: str) -> str:
     query = dict(request.query_params)
     query.update(params)
     return path + ("?" + urlencode(query) if query else "")
+
+
+def path_id(request: Request, prefix: str, decoded: str) -> str:
+    """The id after `prefix` in the path, decoded once from the raw path as the client sent it.
+
+    Servers differ in how often they decode a path ("%2525" twice gives "%"); the raw path is
+    exact, so an id holding "/", "%" or "?" comes back as it was stored (issue 13).
+    """
+    raw = request.scope.get("raw_path")
+    if raw:
+        text = raw.decode("latin-1").split("?", 1)[0]
+        if text.startswith(prefix):
+            return unquote(text[len(prefix):], encoding="utf-8", errors="replace")
+    return decoded
 
 
 def absolute(request: Request, target: str) -> str:

@@ -20,7 +20,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from . import views
 from .api import NotFound
 from .context import ctx
-from .export import absolute, request_target
+from .export import absolute, path_id, request_target
 from .highlight import Mark, render
 from .queries import POLARITY_ORDER
 from .worldmap import instrument_map
@@ -140,6 +140,7 @@ def local_namer(c: Any, d: dict[str, Any]):
 @router.get("/documents/{doc_id:path}", response_class=HTMLResponse)
 def document(request: Request, doc_id: str) -> HTMLResponse:
     c = ctx(request)
+    doc_id = path_id(request, "/documents/", doc_id)
     d = _found(views.document(c, doc_id), "document", doc_id)
     marks = fact_marks(c, d)
     counts = {kind: sum(1 for m in marks if m.kind == kind) for kind in FACT_KINDS}
