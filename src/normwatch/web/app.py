@@ -189,6 +189,41 @@ def _allow(headers: dict[str, str] | None) -> dict[str, str] | None:
     return {**headers, "Allow": ", ".join(methods)}
 
 
+ERROR_SCHEMA = {
+    "type": "object", "required": ["error"], "additionalProperties": False,
+    "properties": {"error": {"type": "object", "required": ["code", "message", "detail"],
+                             "properties": {"code": {"type": "string", "pattern": "^NW[0-9]{3}$"},
+                                            "message": {"type": "string"}, "detail": {}}}},
+}
+
+
+def _documented_openapi(app: FastAPI) -> Callable[[], dict]:
+    """The OpenAPI document as the API really answers (issue 13, checked by schemathesis): errors in
+    the one error shape (400 and 404; FastAPI's 422 is never sent), and the CSV and JSONL bodies a
+    list gives with ?format=."""
+    generate = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = generate()
+        for item in schema.get("paths", {}).values():
+            for op in item.values():
+                responses = op.setdefault("responses", {})
+                responses.pop("422", None)
+                for status, what in (("400", "invalid request parameter"), ("404", "no such id")):
+                    responses.setdefault(status, {"description": what,
+                                                  "content": {"application/json": {"schema": ERROR_SCHEMA}}})
+                if any(p.get("name") == "format" for p in op.get("parameters", [])):
+                    content = responses.setdefault("200", {"description": "OK"}).setdefault("content", {})
+                    content.setdefault("text/csv", {"schema": {"type": "string"}})
+                    content.setdefault("application/x-ndjson", {"schema": {"type": "string"}})
+        app.openapi_schema = schema
+        return schema
+
+    return openapi
+
+
 def create_app(db: str | Any, *, kb_path: str | None = None, response_cache: bool = True,
                base_url: str = "") -> FastAPI:
     """The app over a store: `db` is a SQLAlchemy URL or an open `normwatch.store.Store`.
@@ -214,6 +249,7 @@ def create_app(db: str | Any, *, kb_path: str | None = None, response_cache: boo
     app.state.store = store
     app.state.base_url = base_url
     app.include_router(api_router)
+    app.openapi = _documented_openapi(app)
     from .pages import router as pages_router
 
     app.include_router(pages_router)
