@@ -1,6 +1,6 @@
 """The JSON API fuzzed from its own OpenAPI document by schemathesis, against a real `normwatch
 serve` on 127.0.0.1 (issue 13): no server error on any operation, every response valid against
-the schema. Bounded: fixed seed, at most 10 examples per operation and phase, 75 s in all.
+the schema. Bounded: fixed seed, at most 10 examples per operation and phase, 50 s in all.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from tests.web import sample  # noqa: E402
 
 pytestmark = [pytest.mark.issue13, pytest.mark.slow]
 
-MAX_TIME = 75
+MAX_TIME = 50
 
 
 def _free_port() -> int:

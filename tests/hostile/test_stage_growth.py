@@ -55,8 +55,13 @@ def _stage_times(text: str) -> dict[str, float]:
     return out
 
 
+RATIOS: dict[str, float] = {}
+
+
 def _judge(name: str, small: float, measure_large) -> str | None:
     large = measure_large()
+    if large > 0.2:
+        RATIOS[name] = max(RATIOS.get(name, 0.0), large / max(small, 0.01))
     if large > JUDGED_ABOVE and large / max(small, 0.01) > MAX_RATIO:
         large = min(large, measure_large())
     ratio = large / max(small, 0.01)
@@ -120,6 +125,12 @@ def test_windowed_extraction_bounded():
     assert out.instrument_mentions and out.instrument_mentions[-1].span.start > LARGE - 400_000
     assert all(p.end - p.start <= 20_000 for p in out.paragraphs)
     assert len({a.id for a in out.actors}) == len(out.actors)
+
+
+def test_report_ratios(capsys):
+    """Prints the growth measured above (x10 is linear) for the README."""
+    with capsys.disabled():
+        print("\n[growth] " + ", ".join(f"{k} x{v:.1f}" for k, v in sorted(RATIOS.items())))
 
 
 def test_judge_flags_quadratic_growth():
