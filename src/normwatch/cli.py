@@ -38,7 +38,8 @@ def settings_options(*names: str):
     return decorate
 
 
-INPUT_SETTINGS = ("max_bytes", "min_text_chars", "fetch_timeout", "max_redirects", "allow_private")
+INPUT_SETTINGS = ("max_bytes", "min_text_chars", "fetch_timeout", "max_redirects", "allow_private",
+                  "pdf_timeout")  # issue 15
 
 
 @click.group()

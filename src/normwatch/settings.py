@@ -29,6 +29,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("prefilter", True, "drop pages with nothing about cyber policy before cleaning them"),
     Setting("near_dup_threshold", 0.7, "estimated Jaccard similarity above which two documents are near-duplicates"),
     Setting("extract", True, "run the fact extraction stages on ingested documents"),
+    # issue 15
+    Setting("pdf_timeout", 60.0, "seconds a PDF may take to read; slower ones are rejected (NW144)"),
 )
 
 
@@ -43,6 +45,7 @@ class Settings:
     prefilter: bool = True
     near_dup_threshold: float = 0.7
     extract: bool = True
+    pdf_timeout: float = 60.0  # issue 15
 
     @classmethod
     def load(cls, **overrides: Any) -> "Settings":
