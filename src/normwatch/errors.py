@@ -40,6 +40,10 @@ MESSAGES: dict[str, str] = {
     "NW142": "PDF without a text layer (OCR is not supported)",
     "NW143": "PDF support not installed",
     "NW144": "PDF took too long to read",
+    # watching sources (issue 15)
+    "NW150": "invalid watch config",
+    "NW151": "disallowed by robots.txt",
+    "NW152": "watched source is not a feed, sitemap or page",
     "NW200": "no main text found",
     "NW201": "text too short after cleaning",
     "NW400": "stage failed",

@@ -296,7 +296,8 @@ watch_items = Table(
     Column("source_url", Text, nullable=False),
     Column("first_seen", String(32), nullable=False),
     Column("fetched_at", String(32)),
-    Column("status", String(16), nullable=False),  # pending, stored, exists, filtered, rejected, disallowed
+    Column("status", String(16), nullable=False),  # pending, retry, stored, exists, filtered, rejected, disallowed, failed
+    Column("attempts", Integer, nullable=False, default=0),
     Column("doc_id", String(64)),
     Column("detail", Text),
     Index("ix_watch_items_source", "source_url", "first_seen"),
