@@ -47,6 +47,7 @@ SYMBOL = re.compile(r"\b(?:A|S|E|ST|UNEP|TD|CCPR|CRC|CEDAW|DP|ICCD|FCCC|CD|UNW|W
 _SENTENCE_END = re.compile(r"[.!?:;\"”’)]$")
 _LIGATURES = re.compile("[\ufb00-\ufb06]")
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_COMPOUND = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)+", re.UNICODE)
 
 
 @dataclass(slots=True)
@@ -183,13 +184,20 @@ def _gutter(lines: list[Run], width: float) -> float | None:
     """The x of a free vertical gutter in the middle of the page, when lines stand on both sides of it."""
     if len(lines) < 8:
         return None
-    best: tuple[int, float] | None = None
-    for x in range(int(width * 0.3), int(width * 0.7) + 1, 2):
-        crossing = sum(1 for ln in lines if ln.x0 < x < ln.x1)
-        if best is None or crossing < best[0]:
-            best = (crossing, float(x))
-    assert best is not None
-    crossing, x = best
+    # lines crossing each whole x, by a running sum over where lines start and end
+    lo, hi = int(width * 0.3), int(width * 0.7)
+    diff = [0] * (hi - lo + 2)
+    for ln in lines:
+        a, b = max(lo, int(ln.x0) + 1), min(hi + 1, int(ln.x1 + 0.999999))  # whole x with x0 < x < x1
+        if a < b:
+            diff[a - lo] += 1
+            diff[b - lo] -= 1
+    crossing, best_x, run = len(lines) + 1, float(lo), 0
+    for i in range(hi - lo + 1):
+        run += diff[i]
+        if run < crossing:
+            crossing, best_x = run, float(lo + i)
+    x = best_x
     left = [ln for ln in lines if ln.x1 <= x]
     right = [ln for ln in lines if ln.x0 >= x]
     if crossing > 0.15 * len(lines) or len(left) < 3 or len(right) < 3:
@@ -300,11 +308,11 @@ def _vocabulary(lines: list[list[Run]]) -> set[str]:
     vocab: set[str] = set()
     for ls in lines:
         for ln in ls:
-            words = ln.text.split()
-            body = words[:-1] if words and words[-1][-1:] in HYPHENS else words
-            for w in body:
-                vocab.update(x.lower() for x in re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", w))
-                vocab.update(x.lower() for x in _WORD.findall(w))
+            text = ln.text.lower()
+            if text[-1:] in HYPHENS:  # the cut word is what is being decided
+                text = text.rpartition(" ")[0]
+            vocab.update(_COMPOUND.findall(text))
+            vocab.update(_WORD.findall(text))
     return vocab
 
 
