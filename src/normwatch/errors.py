@@ -44,6 +44,8 @@ MESSAGES: dict[str, str] = {
     "NW150": "invalid watch config",
     "NW151": "disallowed by robots.txt",
     "NW152": "watched source is not a feed, sitemap or page",
+    "NW160": "invalid alert",
+    "NW161": "alert exists already",
     "NW200": "no main text found",
     "NW201": "text too short after cleaning",
     "NW400": "stage failed",

@@ -31,6 +31,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("extract", True, "run the fact extraction stages on ingested documents"),
     # issue 15
     Setting("pdf_timeout", 60.0, "seconds a PDF may take to read; slower ones are rejected (NW144)"),
+    Setting("admin_token", "", "bearer token that the alert management API requires; empty turns that API off"),
 )
 
 
@@ -46,6 +47,7 @@ class Settings:
     near_dup_threshold: float = 0.7
     extract: bool = True
     pdf_timeout: float = 60.0  # issue 15
+    admin_token: str = ""  # issue 15: until accounts exist (issue 14), the alert management API needs it
 
     @classmethod
     def load(cls, **overrides: Any) -> "Settings":

@@ -313,7 +313,7 @@ alerts = Table(
     Column("webhook_url", Text),
     Column("secret", Text),  # HMAC-SHA256 key of the webhook body
     Column("created_at", String(32), nullable=False),
-    Column("delivered_until", String(32)),  # ingested_at of the last fact posted to the webhook
+    Column("delivered_until", Text),  # "<ingested_at> <doc id>" of the last document whose facts were posted
     Column("last_delivery", String(32)),
     Column("last_delivery_error", Text),
 )

@@ -40,10 +40,17 @@ def watch(config, once, **options):
     last = {}
 
     def report(r) -> None:
+        from ..alerts.webhook import deliver_all
+
         last["r"] = r
         click.echo(r.line())
         for f in r.failed:
             click.echo(f"failed {f}", err=True)
+        # alerts with a webhook hear of what this cycle stored
+        for alert_id, (n, err) in deliver_all(store, settings).items():
+            if n or err:
+                click.echo(f"alert {alert_id}: {'webhook failed: ' + err if err else f'{n} facts posted'}",
+                           err=bool(err))
 
     if once:
         report(run_cycle(store, cfg, settings))
