@@ -241,7 +241,7 @@ def _reading_order(lines: list[Run], width: float) -> list[list[Run]]:
 def _join_hyphen(left: str, right: str, vocab: set[str]) -> str:
     """Join a line ending in a hyphen to the next one: drop the hyphen unless the compound is real."""
     head = left[:-1]
-    a = re.search(r"([^\W\d_]+)$", head)
+    a = re.search(r"([^\W\d_]+)$", head[-80:])  # the tail only: an end-anchored search rescans from every start
     b = re.match(r"([^\W\d_]+)", right)
     if not a or not b:
         return f"{head}-{right}"
