@@ -197,3 +197,32 @@ def _rejection_with(path, settings):
     items = list(iter_inputs([str(path)], settings))
     assert len(items) == 1 and not isinstance(items[0], RawDoc)
     return items[0].code, items[0].detail
+
+
+# PDFs other writers made (pdfTeX, DocBook toolchains), shipped by Debian packages when installed.
+SYSTEM_PDFS = ("/usr/share/doc/libtasn1-doc/libtasn1.pdf", "/usr/share/doc/shared-mime-info/shared-mime-info-spec.pdf")
+
+
+@pytest.mark.parametrize("path", SYSTEM_PDFS)
+def test_real_pdfs_from_other_writers(path):
+    import os
+
+    import pypdfium2 as pdfium
+
+    if not os.path.exists(path):
+        pytest.skip(f"{path} is not installed on this machine")
+    pdf = pdfium.PdfDocument(path)
+    n = len(pdf)
+    # running headers and footers as the plain text layer has them: first/last lines, digits masked
+    edges = Counter()
+    for page in pdf:
+        lines = [ln.strip() for ln in page.get_textpage().get_text_range().splitlines() if ln.strip()]
+        for ln in {*lines[:1], *lines[-1:]}:
+            edges[re.sub(r"\d+", "#", ln.lower())] += 1
+    repeated = {k for k, v in edges.items() if v >= n // 2 and len(k) > 1}
+    doc = _read(path)
+    assert len(doc.pages) <= n and len(doc.text) > 10_000
+    assert [p for _, p in doc.pages] == sorted(p for _, p in doc.pages)
+    paragraphs = [re.sub(r"\d+", "#", p.lower()) for p in doc.text.split("\n\n")]
+    assert not [p for p in paragraphs if p in repeated], repeated
+    assert not [p for p in doc.text.split("\n\n") if re.fullmatch(r"\d{1,3}", p)]  # no bare page numbers

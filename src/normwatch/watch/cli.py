@@ -24,6 +24,15 @@ def watch(config, once, **options):
     keeps its state in the store, so a restart resumes. Without --once it runs until
     SIGTERM or Ctrl-C and finishes the item in progress first. Exit codes: 0, or 1 when some
     source failed in the (last) cycle, 2 on a bad config.
+
+    \b
+    CONFIG (YAML):
+      per_host_delay: 5        # seconds between requests to one host
+      max_requests: 200        # per cycle; also interval: 900, backoff: 60, max_attempts: 3
+      sources:
+        - {url: "https://example.org/rss.xml", kind: feed}      # RSS/Atom
+        - {url: "https://example.org/sitemap.xml", kind: sitemap}
+        - {url: "https://example.org/news/", kind: index, pattern: "/news/\\d+"}
     """
     try:
         from .config import load_config

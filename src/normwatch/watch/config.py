@@ -58,7 +58,8 @@ def load_config(path: str) -> WatchConfig:
     except yaml.YAMLError as e:
         raise InputError(f"{where}: not valid YAML ({e})", code="NW150") from None
     if not isinstance(data, dict) or not isinstance(data.get("sources"), list) or not data["sources"]:
-        raise InputError(f"{where}: needs a 'sources' list (see `normwatch watch --help`)", code="NW150")
+        raise InputError(f"{where}: needs a 'sources' list of {{url, kind}} (see `normwatch watch --help`)",
+                         code="NW150")
     specs = []
     for i, s in enumerate(data["sources"], 1):
         if not isinstance(s, dict) or not isinstance(s.get("url"), str):

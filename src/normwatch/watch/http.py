@@ -97,7 +97,7 @@ class Polite:
         current = url
         for _ in range(self.settings.max_redirects + 1):
             target = _parse(current, url)
-            self._wait(target.host)
+            self.wait_turn(target.host)
             request = _pinned_request(self.client, target, self.settings, current)
             for k, v in (headers or {}).items():
                 request.headers[k] = v
@@ -119,7 +119,8 @@ class Polite:
                 resp.close()
         raise FetchError(f"{url}: more than {self.settings.max_redirects} redirects", code="NW123")
 
-    def _wait(self, host: str) -> None:
+    def wait_turn(self, host: str) -> None:
+        """Take one request from the budget, after the host's delay; raises CapReached."""
         if self.requests >= self.max_requests:
             raise CapReached()
         last = self._last.get(host)

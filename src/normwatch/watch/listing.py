@@ -7,7 +7,8 @@ from urllib.parse import urldefrag, urljoin
 
 __all__ = ["feed_items", "sitemap_items", "index_items"]
 
-_LOC = re.compile(rb"<(?:\w+:)?loc>\s*([^<\s]+)\s*</(?:\w+:)?loc>", re.I)
+# unprefixed <loc> only: <image:loc> and <video:loc> in the same <url> are not pages
+_LOC = re.compile(rb"<loc>\s*([^<\s]+)\s*</loc>", re.I)
 _HREF = re.compile(r"""<a\s[^>]*?href\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I | re.S)
 
 

@@ -106,7 +106,7 @@ def _fetch_item(http: Polite, state: WatchState, store, settings: Settings, cfg:
     if not http.allowed(url):
         status, doc_id, detail = "disallowed", None, "disallowed by robots.txt"
     else:
-        http._wait(httpx_host(url))  # the item fetch counts against the host's delay and the cap
+        http.wait_turn(httpx_host(url))  # the item fetch counts against the host's delay and the cap
         seen: list[tuple[str, object]] = []
         ingest([url], store, settings, on_event=lambda kind, out, _c: seen.append((kind, out)))
         status, doc_id, detail = "failed", None, None
