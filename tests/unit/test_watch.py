@@ -51,6 +51,8 @@ class Site:
         self.log: list[tuple[str, dict]] = []
         self.times: list[float] = []
         self.lock = threading.Lock()
+        self.pdf = b""
+        self.extra_links: list[str] = []
 
     def feed(self, items, base) -> bytes:
         entries = "".join(f"<item><title>Item {n}</title><link>{base}/articles/{n}.html</link></item>" for n in items)
@@ -104,7 +106,10 @@ def _handler(site: Site):
                 return self._send(200, site.feed([6, 1], base), "application/rss+xml")
             if p == "/statements/":
                 links = "".join(f'<a href="/statements/{n}.html">S{n}</a>' for n in site.index_items)
+                links += "".join(f'<a href="{u}">extra</a>' for u in site.extra_links)
                 return self._send(200, f"<html><body>{links}<a href='/about.html'>About</a></body></html>".encode())
+            if p == "/reports/r1.pdf" and site.pdf:
+                return self._send(200, site.pdf, "application/pdf")
             if p.startswith("/statements/") or p.startswith("/articles/"):
                 n = int(p.rsplit("/", 1)[1].split(".")[0])
                 if site.article_failures.get(n, 0) > 0:
@@ -261,3 +266,23 @@ def test_watch_command_once_and_sigterm(server, tmp_path):
     listing = subprocess.run(exe + ["watch-sources", "--db", db], env=env, capture_output=True, text=True, timeout=60)
     assert f"{base}/feed.xml [feed]" in listing.stdout and "3 items found, 2 ingested" in listing.stdout
     assert Path(tmp_path / "s.db").exists()
+
+
+def test_pdf_items_are_ingested_with_pages(server, tmp_path):
+    pytest.importorskip("pypdfium2", reason="needs the pdf extra")
+    pytest.importorskip("reportlab", reason="the PDF is written with reportlab")
+    from tests.pdfmaker import make_report
+
+    site, base = server
+    made = make_report(["Member States reaffirmed that international law, in particular the Charter of the "
+                        "United Nations, applies in cyberspace, and condemned cyber attacks on critical infrastructure."] * 40,
+                       str(tmp_path / "r1.pdf"), symbol="A/76/135")
+    site.pdf = (tmp_path / "r1.pdf").read_bytes()
+    site.extra_links = ["/reports/r1.pdf"]
+    db = f"sqlite:///{tmp_path / 'p.db'}"
+    store = Store(db)
+    cfg = WatchConfig(sources=[SourceSpec(f"{base}/statements/", "index", pattern=r"\.pdf$")], per_host_delay=0.0)
+    r = run_cycle(store, cfg, _settings(db))
+    assert r.fetched == {"stored": 1}, r
+    doc = store.get_document(store.document_ids()[0])
+    assert doc["doc"]["symbol"] == "A/76/135" and len(doc["doc"]["pages"]) == made.pages
