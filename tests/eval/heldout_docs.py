@@ -8,7 +8,9 @@ Two of its documents are rows of the CFR Cyber Operations Tracker (a CSV under
 ``../shared/corpus/incidents``). The project ingests no CSV, so each such gold document names
 its row (``derived_from: {"file": ..., "row": N}``, N counted from 0 over the data rows) and this
 module writes it as a one-line JSONL document at run time (text = Description, title = Title,
-published = Date), the way a dataset row is fed to ``normwatch extract``. Nothing from the
+published = Date), the way a dataset row is fed to ``normwatch extract``. Rows of the DCID 2.0
+sheet (a file whose name starts with ``DCID``) have no description column: their text is the
+"Political Objective" cell, title = Name, published = interactionstartdate. Nothing from the
 corpus is stored in the repository.
 
     .venv/bin/python tests/eval/heldout_docs.py                 # extract now, print P/R/F1 per kind
@@ -61,11 +63,30 @@ def cfr_record(csv_path: Path, row: int) -> dict:
     raise IndexError(f"{csv_path} has no data row {row}")
 
 
+def dcid_record(csv_path: Path, row: int) -> dict:
+    """One DCID 2.0 row (0-based over data rows) as a JSONL document record: its "Political Objective"
+    cell is the only free text the sheet has, so it is the document."""
+    with csv_path.open(encoding="utf-8-sig", errors="replace", newline="") as f:
+        for i, r in enumerate(csv.DictReader(f)):
+            if i == row:
+                start = (r.get("interactionstartdate") or "").strip()[:10]
+                return {"id": f"{csv_path.stem}-row-{row}", "title": (r.get("Name") or "").strip() or None,
+                        "published": start if len(start) == 10 and start[4] == "-" else None,
+                        "text": (r.get("Political Objective") or "").strip()}
+    raise IndexError(f"{csv_path} has no data row {row}")
+
+
+def row_record(corpus: Path, derived: dict) -> dict:
+    """The JSONL record of a ``derived_from`` row: DCID sheets by their own columns, else the CFR tracker's."""
+    path, row = corpus / derived["file"], int(derived["row"])
+    return (dcid_record if path.name.startswith("DCID") else cfr_record)(path, row)
+
+
 def document_text(key: str, entry: dict, corpus: Path) -> str:
-    """The text a gold document's quotes refer to: the corpus file, or the tracker row's Description."""
+    """The text a gold document's quotes refer to: the corpus file, or the dataset row's text."""
     derived = entry.get("derived_from")
     if derived:
-        return cfr_record(corpus / derived["file"], int(derived["row"]))["text"]
+        return row_record(corpus, derived)["text"]
     return (corpus / entry["source"]).read_text(encoding="utf-8")
 
 
@@ -76,7 +97,7 @@ def document_paths(gold: dict, corpus: Path, out_dir: Path) -> list[str]:
     for key, entry in gold["documents"].items():
         derived = entry.get("derived_from")
         if derived:
-            rec = cfr_record(corpus / derived["file"], int(derived["row"]))
+            rec = row_record(corpus, derived)
             p = out_dir / key  # the key is the base name the scorer matches predictions by
             p.write_text(json.dumps(rec, ensure_ascii=False) + "\n", encoding="utf-8")
             paths.append(str(p))
