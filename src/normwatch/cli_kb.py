@@ -87,9 +87,15 @@ def show(ctx: click.Context, id: str, fmt: str) -> None:
 @click.pass_context
 def validate(ctx: click.Context) -> None:
     """Check every file against the schema and every reference; list all problems."""
-    from .kb import check_kb
+    from pathlib import Path
 
-    base, problems = check_kb(ctx.obj.get("data"))
+    from .kb import check_kb
+    from .kb.lexicon import LEXICON_DIR, check_lexicon
+
+    data = ctx.obj.get("data")
+    base, problems = check_kb(data)
+    # the extractor's cue tables live beside the records (kb/data/lexicon/) and are checked with them
+    problems = [*problems, *check_lexicon(Path(data) / "lexicon" if data else LEXICON_DIR)]
     if problems:
         for p in problems:
             click.echo(p)
