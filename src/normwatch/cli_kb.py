@@ -94,8 +94,10 @@ def validate(ctx: click.Context) -> None:
 
     data = ctx.obj.get("data")
     base, problems = check_kb(data)
-    # the extractor's cue tables live beside the records (kb/data/lexicon/) and are checked with them
-    problems = [*problems, *check_lexicon(Path(data) / "lexicon" if data else LEXICON_DIR)]
+    # the extractor's cue tables live beside the records (kb/data/lexicon/) and are checked with
+    # them; a folder without its own lexicon is read with the package's
+    lex = Path(data) / "lexicon" if data and (Path(data) / "lexicon").is_dir() else LEXICON_DIR
+    problems = [*problems, *check_lexicon(lex)]
     if problems:
         for p in problems:
             click.echo(p)
