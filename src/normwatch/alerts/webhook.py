@@ -16,8 +16,7 @@ import httpx
 from ..errors import FetchError, NormwatchError
 from ..settings import Settings
 from ..sources.urls import _USER_AGENT, _parse, check_host
-from . import delivery_mark, list_alerts, mark_delivered, matching_facts, parse_mark
-from . import get_alert
+from . import delivery_mark, get_alert, list_alerts, mark_delivered, matching_facts, parse_mark
 
 __all__ = ["sign", "deliver", "deliver_all"]
 

@@ -87,7 +87,7 @@ def _poll(http: Polite, state: WatchState, spec: SourceSpec, cfg: WatchConfig, n
             urls = _listing(http, spec, r.body, r.url)
         except ValueError as e:
             raise FetchError(f"{spec.url}: {e}", code="NW152") from None
-    except (NormwatchError, FetchError) as e:
+    except NormwatchError as e:  # FetchError, or an InputError of the SSRF checks
         failures = (row["failures"] or 0) + 1
         wait = min(cfg.backoff * 2 ** (failures - 1), cfg.max_backoff)
         state.update_source(spec.url, last_poll=iso(now()), last_error=e.detail or str(e), last_error_at=iso(now()),
