@@ -82,11 +82,13 @@ def _next_line(words: list[str], width: float, made: Made) -> tuple[str, list[st
 def make_report(paragraphs: list[str], path: str, *, symbol: str = "A/70/999", job: str = "15-12345",
                 title: str = "Developments in the field of information and telecommunications",
                 date: str = "22 July 2015", two_column_pages: tuple[int, ...] = (3, 5),
-                footnote_every: int = 0, info_title: str | None = None) -> Made:
+                footnote_every: int = 0, info_title: str | None = None, interleave: bool = False) -> Made:
     """Lay `paragraphs` out as a UN-style report at `path`; returns what went on which page.
 
     `footnote_every`: add a superscript marker and a footnote after every n-th paragraph (0: none).
     `info_title`: the Title of the PDF info dictionary (None: left empty, as many office exports do).
+    `interleave`: write two-column pages row by row (left line, right line, ...), as some
+    writers do, so reading order cannot come from the content stream.
     """
     made = Made()
     c = canvas.Canvas(path, pagesize=A4, invariant=1)
@@ -166,7 +168,8 @@ def make_report(paragraphs: list[str], path: str, *, symbol: str = "A/70/999", j
         c.setFont(FONT, 8)
         c.drawString(MARGIN_X, 40, job)
         c.drawRightString(WIDTH - MARGIN_X, 40, f"{i}/{total}")
-        for x, y, line, marker in p["lines"]:
+        drawn = sorted(p["lines"], key=lambda ln: (-ln[1], ln[0])) if interleave and p["two"] else p["lines"]
+        for x, y, line, marker in drawn:
             c.setFont(FONT, SIZE)
             c.drawString(x, y, line)
             if marker:

@@ -39,9 +39,10 @@ FOOTER_BAND = 0.10  # lines ending below 10% of it may be footers
 HYPHENS = ("-", "\x02", "\ufffe", "\xad", "\u2010")  # pdfium marks a line-end hyphen as \x02
 
 _PAGE_NO = re.compile(r"^(?:page\s+)?[-–—]?\s*(?:\d{1,4}|[ivxlc]{1,7})\s*[-–—]?(?:\s*(?:/|of)\s*\d{1,4})?$", re.I)
-_JOB_NO = re.compile(r"^(?:\d{2}-\d{4,6}(?:\s*\([A-Z]\))?|\*\d{6,10}\*|GE\.\d{2}-\d{4,6}.*)$")
+# UN job numbers as page 1 prints them ("15-12137 (E) 280715 290715"), barcodes, Geneva numbers
+_JOB_NO = re.compile(r"^(?:\d{2}-\d{4,6}(?:\s*\([A-Z]\))?(?:\s+\d{6})*|\*\d{6,10}\*|GE\.\d{2}-\d{4,6}.*)$")
 _MASTHEAD = re.compile(r"^(?:United Nations|General Assembly|Security Council|Economic and Social Council|"
-                       r"Distr\.?:?\s.*|Original:\s.*|Provisional|Limited)$", re.I)
+                       r"Distr\.?:?\s.*|Original:\s.*|Provisional|Limited|Please recycle)$", re.I)
 SYMBOL = re.compile(r"\b(?:A|S|E|ST|UNEP|TD|CCPR|CRC|CEDAW|DP|ICCD|FCCC|CD|UNW|WP)"
                     r"(?:/[A-Z0-9][A-Za-z0-9.\-]*){2,}\b")
 _SENTENCE_END = re.compile(r"[.!?:;\"”’)]$")
