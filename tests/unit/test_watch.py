@@ -286,3 +286,31 @@ def test_pdf_items_are_ingested_with_pages(server, tmp_path):
     assert r.fetched == {"stored": 1}, r
     doc = store.get_document(store.document_ids()[0])
     assert doc["doc"]["symbol"] == "A/76/135" and len(doc["doc"]["pages"]) == made.pages
+
+
+def test_listings_parse_feeds_sitemaps_and_indexes():
+    import gzip
+
+    from normwatch.watch.listing import feed_items, index_items, sitemap_items
+
+    atom = (b'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>t</title>'
+            b'<entry><title>a</title><link href="/a.html"/></entry>'
+            b'<entry><title>b</title><link href="https://x.example/b.html#top"/></entry></feed>')
+    assert feed_items(atom, "https://x.example/feed") == ["https://x.example/a.html", "https://x.example/b.html"]
+    with pytest.raises(ValueError):
+        feed_items(b"\x00\x01 not a feed", "https://x.example/")
+    sm = (b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:image="http://www.google.com/'
+          b'schemas/sitemap-image/1.1"><url><loc>https://x.example/n1</loc><image:image><image:loc>'
+          b'https://x.example/i.jpg</image:loc></image:image></url></urlset>')
+    assert sitemap_items(sm, "https://x.example/s.xml") == (["https://x.example/n1"], [])
+    assert sitemap_items(gzip.compress(sm), "https://x.example/s.xml.gz")[0] == ["https://x.example/n1"]
+    idx = b'<sitemapindex><sitemap><loc>https://x.example/s1.xml</loc></sitemap></sitemapindex>'
+    assert sitemap_items(idx, "https://x.example/") == ([], ["https://x.example/s1.xml"])
+    with pytest.raises(ValueError, match="max_bytes"):
+        sitemap_items(gzip.compress(sm * 100), "https://x.example/", max_bytes=1000)
+    page = (b'<a href="/press/2024/1">1</a><a href=\'/about\'>about</a><a href="https://other.example/press/2024/2">'
+            b'2</a><a href="mailto:x@y">m</a>')
+    assert index_items(page, "https://x.example/press/", r"/press/\d{4}/") == [
+        "https://x.example/press/2024/1", "https://other.example/press/2024/2"]
+    assert index_items(page, "https://x.example/press/", None) == ["https://x.example/press/2024/1",
+                                                                   "https://x.example/about"]

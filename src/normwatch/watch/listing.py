@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import zlib
 from urllib.parse import urldefrag, urljoin
 
 __all__ = ["feed_items", "sitemap_items", "index_items"]
@@ -27,8 +28,19 @@ def feed_items(body: bytes, base: str) -> list[str]:
     return _unique(out)
 
 
-def sitemap_items(body: bytes, base: str) -> tuple[list[str], list[str]]:
-    """(page URLs, child sitemap URLs) of a sitemap or sitemap index (news sitemaps included)."""
+def sitemap_items(body: bytes, base: str, max_bytes: int = 50_000_000) -> tuple[list[str], list[str]]:
+    """(page URLs, child sitemap URLs) of a sitemap or sitemap index (news sitemaps included).
+
+    A gzipped sitemap (`sitemap.xml.gz`) is unpacked first, to at most `max_bytes`.
+    """
+    if body[:2] == b"\x1f\x8b":
+        d = zlib.decompressobj(wbits=31)
+        try:
+            body = d.decompress(body, max_bytes + 1)
+        except zlib.error as e:
+            raise ValueError(f"corrupt gzip sitemap ({e})") from None
+        if len(body) > max_bytes:
+            raise ValueError(f"sitemap unpacks to more than max_bytes ({max_bytes})")
     head = body[:2048].lower()
     if b"<urlset" not in body[:4096].lower() and b"<sitemapindex" not in head:
         raise ValueError("not a sitemap (no <urlset> or <sitemapindex>)")

@@ -55,11 +55,12 @@ def _listing(http: Polite, spec: SourceSpec, body: bytes, url: str) -> list[str]
         return feed_items(body, url)
     if spec.kind == "index":
         return index_items(body, url, spec.pattern)
-    pages, children = sitemap_items(body, url)
+    limit = http.settings.max_bytes
+    pages, children = sitemap_items(body, url, limit)
     for child in children[:MAX_CHILD_SITEMAPS]:
         r = http.get(child)
         if r.status == 200:
-            pages += sitemap_items(r.body, r.url)[0]
+            pages += sitemap_items(r.body, r.url, limit)[0]
     return pages
 
 
