@@ -55,4 +55,5 @@ def test_pdf_pages_in_store_api_and_page(tmp_path):
     page = client.get(f"/documents/{doc_id}")
     assert page.status_code == 200
     assert "PDF, %d pages" % made.pages in page.text and "symbol A/70/174" in page.text
-    assert "p. 1:" in page.text
+    assert 'href="#f-page-2">p. 2</a>' in page.text
+    assert 'id="f-page-2"' in page.text and 'title="page 2 of the PDF"' in page.text

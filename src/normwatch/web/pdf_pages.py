@@ -16,7 +16,7 @@ from sqlalchemy import select
 from ..model import page_ranges
 from ..store import schema as s
 
-__all__ = ["add_layout"]
+__all__ = ["add_layout", "page_marks"]
 
 # fact list -> how to find the start offset of one fact
 _STARTS = {
@@ -56,3 +56,19 @@ def add_layout(engine, d: dict[str, Any] | None) -> dict[str, Any] | None:
         for a in inc.get("attributions") or []:
             a["page"] = page(a["evidence"][0])
     return d
+
+
+def page_marks(d: dict[str, Any]) -> list:
+    """A mark on the first word of each PDF page, so the text shows where a page starts
+    (`#f-page-N` links to it); none for other documents."""
+    import re
+
+    from .highlight import Mark
+
+    text = d["doc"]["text"]
+    marks = []
+    for p in d["doc"].get("pages") or []:
+        m = re.compile(r"\S+").search(text, p["start"], p["end"])
+        if m:
+            marks.append(Mark(f"page-{p['page']}", "page", m.start(), m.end(), f"page {p['page']} of the PDF"))
+    return marks
