@@ -242,3 +242,20 @@ def test_real_pdfs_from_other_writers(path):
     paragraphs = [re.sub(r"\d+", "#", p.lower()) for p in doc.text.split("\n\n")]
     assert not [p for p in paragraphs if p in repeated], repeated
     assert not [p for p in doc.text.split("\n\n") if re.fullmatch(r"\d{1,3}", p)]  # no bare page numbers
+
+
+def test_pdf_records_in_a_warc(tmp_path):
+    from tests.unit.test_sources_warc import response, write
+
+    make_report(["States should not conduct or knowingly support ICT activity contrary to their "
+                 "obligations under international law. " * 3] * 30, str(tmp_path / "r.pdf"))
+    pdf = (tmp_path / "r.pdf").read_bytes()
+    path = write(tmp_path / "c.warc.gz", [response("https://un.example/r.pdf", pdf, "application/pdf"),
+                                          response("https://un.example/bad.pdf", b"%PDF-1.5 broken", "application/pdf")],
+                 True)
+    items = list(iter_inputs([path], Settings()))
+    docs = [i for i in items if isinstance(i, RawDoc)]
+    rejs = [i for i in items if not isinstance(i, RawDoc)]
+    assert len(docs) == 1 and docs[0].kind == "pdf" and docs[0].meta.url == "https://un.example/r.pdf"
+    assert docs[0].pages and docs[0].meta.symbol == "A/70/999"
+    assert [r.code for r in rejs] == ["NW140"] and "#urn:uuid:" in rejs[0].raw_ref
