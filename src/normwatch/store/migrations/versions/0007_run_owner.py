@@ -4,13 +4,13 @@ by the next one (issue 13).
 - runs.owner: "host:pid:process start time" of the process running the run.
 
 Revision ID: 0007
-Revises: 0004
+Revises: 0009
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0007"
-down_revision = "0004"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
