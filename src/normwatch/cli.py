@@ -92,7 +92,8 @@ class _Progress:
 
 @cli.command()
 @click.argument("inputs", nargs=-1, required=True)
-@settings_options("db", *INPUT_SETTINGS, "prefilter", "extract", "near_dup_threshold")
+@settings_options("db", *INPUT_SETTINGS, "prefilter", "extract", "near_dup_threshold",
+                  "extract_window_chars", "extract_seconds")
 @click.option("--quiet", "-q", is_flag=True, help="no progress line")
 def ingest(inputs, quiet, **options):
     """Read files, directories, URLs, WARC/WET and JSONL into the store."""
