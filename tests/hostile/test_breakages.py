@@ -260,3 +260,34 @@ def test_ssrf_transition_ranges(addr, monkeypatch):
     with pytest.raises(FetchError) as e:
         check_host("evil.example", 80, Settings())
     assert e.value.code == "NW121"
+
+
+# a crash of normwatch itself is exit code 3, never 1 ("some rejected")
+def test_store_failure_mid_run_is_exit_3(tmp_path, monkeypatch):
+    from normwatch.errors import StoreError
+
+    def broken(self, rej, run_id=None):
+        raise StoreError("disk I/O error")
+
+    monkeypatch.setattr(Store, "add_rejection", broken)
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    res, store, lines = batch(tmp_path, [empty], goods=1)
+    assert res.exit_code == 3, (res.exit_code, res.output, res.stderr)
+    assert "disk I/O error" in res.stderr
+    assert [r["status"] for r in store.runs()] == ["failed"]
+
+
+def test_internal_error_is_one_line_exit_3(monkeypatch, capsys):
+    from normwatch import cli as cli_module
+
+    def boom():
+        raise RuntimeError("something\nbroke \x1b[2J badly")
+
+    monkeypatch.setattr(cli_module, "cli", boom)
+    monkeypatch.delenv("NORMWATCH_TRACEBACK", raising=False)
+    with pytest.raises(SystemExit) as e:
+        cli_module.main()
+    assert e.value.code == 3
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "internal error: RuntimeError: something" in err and "\x1b" not in err
