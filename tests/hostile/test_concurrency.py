@@ -134,7 +134,8 @@ def test_kill_nine_then_resume(tmp_path):
     statuses = dict(con.execute("SELECT status, count(*) FROM runs GROUP BY status"))
     # every killed run that got as far as recording itself is marked interrupted by a later run
     assert statuses.get("running", 0) == 0
-    assert statuses.get("done") == 1 and statuses.get("interrupted", 0) >= 1
+    # a resumed run may finish before its kill comes: those are "done"
+    assert statuses.get("done", 0) >= 1 and statuses.get("interrupted", 0) >= 1
     runs = subprocess.run(normwatch("runs", "--db", f"sqlite:///{db}"), capture_output=True, text=True, timeout=60)
     assert runs.returncode == 0 and "interrupted" in runs.stdout and "done" in runs.stdout
 

@@ -184,43 +184,69 @@ def _content_decoded(body: bytes, encoding: str | None, where: str, limit: int =
     raise InputError(f"{where}: payload has Content-Encoding {enc}, which is not supported", code="NW105")
 
 
+class _Seen:
+    """What the tail check needs of the bytes after the last record, without holding them (issue 13):
+    the first and last `KEEP` bytes, the total length and whether any is not blank."""
+
+    KEEP = 1 << 20
+
+    def __init__(self) -> None:
+        self.head = bytearray()
+        self.last = b""
+        self.total = 0
+        self.nonblank = False
+
+    def add(self, chunk: bytes) -> None:
+        if len(self.head) < self.KEEP:
+            self.head += chunk[: self.KEEP - len(self.head)]
+        self.last = (self.last + chunk)[-self.KEEP:]
+        self.total += len(chunk)
+        self.nonblank = self.nonblank or bool(chunk.strip())
+
+
 def _check_tail(path: str, size: int, start: int, gz: bool, *, first: bool) -> tuple[str, int, str] | None:
     """Look at the bytes from the last record on: (code, offset, what is wrong) when they are cut or junk."""
     if size - start > _TAIL_LIMIT:
         return None
+    seen = _Seen()
     with open(path, "rb") as f:
         f.seek(start)
-        data = f.read()
-    if gz:
-        if not data.startswith(b"\x1f\x8b"):
-            # Not a member boundary: one gzip stream over the whole file; check that stream instead.
-            return _check_whole_gzip(path)
-        raw = bytearray()
-        rest = data
-        offset = start
-        while rest.strip(b"\x00\r\n "):
-            d = zlib.decompressobj(wbits=31)
-            try:
-                raw += d.decompress(rest, _TAIL_INFLATE_LIMIT + 1 - len(raw))
-            except zlib.error as e:
-                return "NW130", offset, f"corrupt gzip data ({e})"
-            if len(raw) > _TAIL_INFLATE_LIMIT:
-                return None  # inflates past the budget: not re-checked rather than held in memory
-            if not d.eof:
-                return "NW130", offset, "gzip stream cut short"
-            offset += len(rest) - len(d.unused_data)
-            rest = d.unused_data
-        data = bytes(raw)
+        if not gz:
+            while chunk := f.read(1 << 20):
+                seen.add(chunk)
+        else:
+            if f.read(2) != b"\x1f\x8b":
+                # Not a member boundary: one gzip stream over the whole file; check that stream instead.
+                return _check_whole_gzip(path)
+            f.seek(start)
+            rest = f.read()
+            offset = start
+            while rest.strip(b"\x00\r\n "):
+                d = zlib.decompressobj(wbits=31)
+                try:
+                    # inflated a megabyte at a time: a bomb of a last member costs no memory
+                    while True:
+                        seen.add(d.decompress(rest, 1 << 20))
+                        rest = d.unconsumed_tail
+                        if seen.total > _TAIL_INFLATE_LIMIT:
+                            return None  # past the budget: not re-checked rather than inflated on
+                        if d.eof or not rest:
+                            break
+                except zlib.error as e:
+                    return "NW130", offset, f"corrupt gzip data ({e})"
+                if not d.eof:
+                    return "NW130", offset, "gzip stream cut short"
+                offset = size - len(d.unused_data)
+                rest = d.unused_data
     if first:
-        if data.strip():
-            return "NW131", start, "no WARC record could be read"
-        return None
-    problem = _block_problem(data)
+        return ("NW131", start, "no WARC record could be read") if seen.nonblank else None
+    problem = _block_problem(seen)
     return ("NW131", start, problem) if problem else None
 
 
-def _block_problem(data: bytes) -> str | None:
+def _block_problem(seen: _Seen) -> str | None:
     """What is wrong with the bytes of the last record (uncompressed), or None."""
+    data = bytes(seen.head)
     end = data.find(b"\r\n\r\n")
     if end < 0:
         return "WARC record headers cut short"
@@ -228,10 +254,11 @@ def _block_problem(data: bytes) -> str | None:
     if not m:
         return "WARC record without Content-Length"
     stop = end + 4 + int(m.group(1))
-    if len(data) < stop:
-        return f"WARC record cut short ({len(data) - end - 4} of {int(m.group(1))} bytes)"
-    if data[stop:].strip():
-        return f"unreadable data after the last WARC record ({len(data) - stop} bytes)"
+    if seen.total < stop:
+        return f"WARC record cut short ({seen.total - end - 4} of {int(m.group(1))} bytes)"
+    trailing = seen.total - stop
+    if trailing > len(seen.last) or (trailing and seen.last[len(seen.last) - trailing:].strip()):
+        return f"unreadable data after the last WARC record ({trailing} bytes)"
     return None
 
 

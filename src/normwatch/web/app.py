@@ -207,13 +207,15 @@ def _documented_openapi(app: FastAPI) -> Callable[[], dict]:
         if app.openapi_schema:
             return app.openapi_schema
         schema = generate()
-        for item in schema.get("paths", {}).values():
+        for path, item in schema.get("paths", {}).items():
+            # outside /api/ an error is a page (see _wants_html)
+            body = ({"application/json": {"schema": ERROR_SCHEMA}} if path.startswith("/api/")
+                    else {"text/html": {"schema": {"type": "string"}}})
             for op in item.values():
                 responses = op.setdefault("responses", {})
                 responses.pop("422", None)
                 for status, what in (("400", "invalid request parameter"), ("404", "no such id")):
-                    responses.setdefault(status, {"description": what,
-                                                  "content": {"application/json": {"schema": ERROR_SCHEMA}}})
+                    responses.setdefault(status, {"description": what, "content": body})
                 if any(p.get("name") == "format" for p in op.get("parameters", [])):
                     content = responses.setdefault("200", {"description": "OK"}).setdefault("content", {})
                     content.setdefault("text/csv", {"schema": {"type": "string"}})
