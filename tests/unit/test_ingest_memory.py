@@ -129,6 +129,14 @@ def measure_second_batch(tmp_path: Path, store: Store) -> None:
         gc.collect()
         retained, _peak = tracemalloc.get_traced_memory()
         snap = tracemalloc.take_snapshot() if retained > RETAINED_LIMIT else None
+        if snap is not None:
+            # One block over 1 MB from a single line is an interpreter table doubling (the
+            # interned-strings dict when pathlib interns the new file names), not memory kept per
+            # document; whether it falls in this window depends on the tests run before (issue 13).
+            resized = sum(st.size for st in snap.statistics("lineno") if st.count == 1 and st.size > 1 << 20)
+            retained -= resized
+            if retained <= RETAINED_LIMIT:
+                snap = None
     finally:
         tracemalloc.stop()
     assert second.stored == BATCH
