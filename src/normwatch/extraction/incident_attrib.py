@@ -79,6 +79,7 @@ def attributions(doc: Document, kb: Any, h: Hit, s: Span, states: list[M], group
         cid = (org_state(kb, m.id) or m.id) if m.kind == "org" else m.id
         if cid not in claimants:
             claimants.append(cid)
+    actor_of: dict[str, str] = {}  # accused state -> the threat actor it came through
     for g in groups:
         if g.kind == "state":  # a back-reference to the state a short report accused before
             accused.append((g.id, None))
@@ -90,6 +91,7 @@ def attributions(doc: Document, kb: Any, h: Hit, s: Span, states: list[M], group
             continue
         if st:
             accused.append((st, cat))
+            actor_of.setdefault(st, g.id)
     for m in orgs:
         st = org_state(kb, m.id)
         if st and m not in claim_ms and is_accused(text, m):
@@ -135,5 +137,8 @@ def attributions(doc: Document, kb: Any, h: Hit, s: Span, states: list[M], group
             via = channel(without_other_organs(kb, text, s, orgs, acc), None if cat == AGENT else cat)
             if cat == AGENT and via in ("state-sponsored-proxy", "unknown"):
                 via = "state-organ"
-            out.append(Attribution(acc, who, c, via, s))
+            # the state is the text's own word when the text names it anywhere; otherwise only the
+            # KB's record of the named threat actor links them (a community assessment)
+            basis = "community-assessment" if acc in actor_of and (doc_states is None or acc not in doc_states) else "text"
+            out.append(Attribution(acc, who, c, via, s, actor_of.get(acc), basis))
     return out
