@@ -15,8 +15,10 @@ What it does:
   * DCID 2.0 (`DCID_2.0_public_June2020_sheet.csv`): text = Name + "Political Objective",
     published = interactionstartdate; gold = the initiator (its COW code is one of the two
     codes joined in Dyadpair; the matching StateA/StateB name is looked up in the KB).
-  * Predicted = accused states of every attribution the document's incidents carry, except
-    `denied` ones (a denial is not an accusation).
+  * Predicted = accused states of every claim the document carries (`doc.claims`, whether or
+    not an incident was resolved for it), except `denied` ones (a denial is not an accusation).
+  * False accusations: the share of rows with no coded sponsor that are given a state
+    (`sponsorless_share_accused`).
   * Scores over (row, state) pairs: precision, recall, F1. Rows whose gold is empty or not a
     state ("Government", a shifted column) count for precision only: anything predicted there
     is counted as a false positive. Also: the certainty and channel distributions, rows with an
@@ -172,12 +174,12 @@ def run(rows: list[Row]) -> float:
                      meta=Meta(title=row.title, published=row.published))
         doc = pipeline.run(clean(raw, settings), stages, settings)
         row.incidents = len(doc.incidents)
-        for inc in doc.incidents:
-            for a in inc.attributions:
-                row.attributions.append({"incident": inc.incident, "accused": a.accused, "claimant": a.claimant,
-                                         "certainty": a.certainty, "via": a.via})
-                if a.accused and a.accused.startswith("state:") and a.certainty != "denied":
-                    row.predicted.add(a.accused)
+        # every claim counts, whether or not an incident was resolved for it (issue 11)
+        for c in doc.claims:
+            row.attributions.append({"incident": c.incident, "accused": c.accused, "claimant": c.claimant,
+                                     "certainty": c.certainty, "via": c.via})
+            if c.accused and c.accused.startswith("state:") and c.certainty != "denied":
+                row.predicted.add(c.accused)
     return time.perf_counter() - t0
 
 
@@ -211,6 +213,10 @@ def score(rows: list[Row], n_examples: int) -> dict:
         "rows_with_gold": sum(1 for r in rows if r.gold),
         "precision": round(p, 4), "recall": round(rc, 4), "f1": round(f1, 4),
         "tp": tp, "fp": fp, "fn": fn, "fp_on_rows_without_gold": fp_unknown,
+        # false accusations: of the rows whose dataset names no sponsor, the share given a state
+        "rows_without_gold": sum(1 for r in rows if not r.gold),
+        "sponsorless_share_accused": round(sum(1 for r in rows if not r.gold and r.predicted)
+                                           / max(1, sum(1 for r in rows if not r.gold)), 4),
         "rows_with_incident": sum(1 for r in rows if r.incidents),
         "rows_with_incident_no_attribution": sum(1 for r in rows if r.incidents and not r.attributions),
         "certainty": dict(Counter(a["certainty"] for a in atts).most_common()),
@@ -249,6 +255,7 @@ def main(argv: list[str] | None = None) -> int:
         Path(args.out).write_text(text + "\n", encoding="utf-8")
     for src, res in result.items():
         print(f"{src}: P {res['precision']:.3f} R {res['recall']:.3f} F1 {res['f1']:.3f} "
+              f"sponsor-less given a state {res['sponsorless_share_accused']:.3f} "
               f"({res['rows']} rows, {res['ms_per_doc']} ms/doc)", file=sys.stderr)
     return 0
 

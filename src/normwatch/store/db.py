@@ -70,12 +70,15 @@ def facts_from_rows(text: str, rows) -> dict[str, Any]:
         "subscriptions": [{"actor": r["actor"], "instrument": r["instrument"], "action": r["action"],
                            "date": r["date"], "evidence": [r["start"], r["end"]]} for r in rows(s.subscriptions)],
         "incidents": [{"incident": i["incident"], "victim": i["victim"], "type": i["type"], "date": i["date"],
-                       "spans": json.loads(i["spans"]),
+                       "title": i.get("title"), "spans": json.loads(i["spans"]),
                        "attributions": [{"accused": a["accused"], "claimant": a["claimant"],
                                          "certainty": a["certainty"], "via": a["via"],
                                          "evidence": [a["start"], a["end"]]}
                                         for a in attrs if a["incident_row"] == i["id"]]}
                       for i in incidents],
+        "claims": [{"accused": c["accused"], "actor": c["actor"], "claimant": c["claimant"],
+                    "certainty": c["certainty"], "via": c["via"], "incident": c["incident"], "basis": c["basis"],
+                    "evidence": [c["start"], c["end"]]} for c in rows(s.claims)],
         "events": [{"event": e["event"], "name": e["name"], "place": e["place"], "start": e["start_date"],
                     "end": e["end_date"], "participants": json.loads(e["participants"]),
                     "outcome": e["outcome"], "span": [e["start"], e["end"]]} for e in rows(s.events)],
@@ -206,12 +209,16 @@ class Store:
         for inc in doc.incidents:
             res = conn.execute(insert(s.incidents).values(
                 doc_id=d, incident=inc.incident, victim=inc.victim, type=inc.type, date=inc.date,
-                spans=_spans_json(inc.spans)))
+                spans=_spans_json(inc.spans), title=inc.name))
             row_id = res.inserted_primary_key[0]
             self._insert(conn, s.attributions, [
                 {"doc_id": d, "incident_row": row_id, "incident": inc.incident, "accused": a.accused,
                  "claimant": a.claimant, "certainty": a.certainty, "via": a.via,
                  "start": a.evidence.start, "end": a.evidence.end} for a in inc.attributions])
+        self._insert(conn, s.claims, [
+            {"doc_id": d, "incident": c.incident, "accused": c.accused, "actor": c.actor, "claimant": c.claimant,
+             "certainty": c.certainty, "via": c.via, "basis": c.basis, "start": c.evidence.start,
+             "end": c.evidence.end} for c in doc.claims])
         self._insert(conn, s.events, [
             {"doc_id": d, "event": e.event, "name": e.name, "place": e.place, "start_date": e.start,
              "end_date": e.end, "participants": json.dumps(e.participants), "outcome": e.outcome,
@@ -260,7 +267,8 @@ class Store:
                             ("rejections", s.rejections), ("actors", s.actors), ("statements", s.statements),
                             ("stances", s.stances), ("instrument_mentions", s.instrument_mentions),
                             ("subscriptions", s.subscriptions), ("incidents", s.incidents),
-                            ("attributions", s.attributions), ("events", s.events), ("runs", s.runs)):
+                            ("attributions", s.attributions), ("claims", s.claims), ("events", s.events),
+                            ("runs", s.runs)):
                 q = select(func.count()).select_from(t)
                 if name == "near_duplicates":
                     q = q.where(s.documents.c.near_duplicate_of.is_not(None))

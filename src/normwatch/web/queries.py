@@ -246,7 +246,7 @@ class Queries:
                 for name, t in (("documents", s.documents), ("actors", s.actors), ("statements", s.statements),
                                 ("stances", s.stances), ("instrument_mentions", s.instrument_mentions),
                                 ("subscriptions", s.subscriptions), ("incidents", s.incidents),
-                                ("attributions", s.attributions), ("events", s.events),
+                                ("attributions", s.attributions), ("claims", s.claims), ("events", s.events),
                                 ("rejections", s.rejections)):
                     out[name] = int(conn.execute(select(func.count()).select_from(t)).scalar_one())
                 return out
@@ -541,6 +541,27 @@ class Queries:
         self._filters(t, {"incident": incident, "accused": accused, "claimant": claimant}, where, params)
         cols = [t.c.incident, t.c.accused, t.c.claimant, t.c.certainty, t.c.via, t.c.start, t.c.end, _quote(t)]
         return self._fact_list(t, cols, where, params, "attributions", limit, cursor, sort)
+
+    def claims(self, *, incident: str | None = None, accused: str | None = None, claimant: str | None = None,
+               actor: str | None = None, certainty: str | None = None, limit: int | None = None,
+               cursor: str | None = None, sort: str = "published") -> Page:
+        """Every accusation and denial (issue 11), with or without a resolved incident; oldest first."""
+        t = s.claims
+        where: dict = {}
+        params: dict = {}
+        self._filters(t, {"incident": incident, "accused": accused, "claimant": claimant, "actor": actor,
+                          "certainty": certainty}, where, params)
+        cols = [t.c.incident, t.c.accused, t.c.actor, t.c.claimant, t.c.certainty, t.c.via, t.c.basis,
+                t.c.start, t.c.end, _quote(t)]
+        return self._fact_list(t, cols, where, params, "claims", limit, cursor, sort)
+
+    def incident_titles(self) -> dict[str, str]:
+        """Readable titles of new incidents (not in the KB), as extraction gave them."""
+        t = s.incidents
+        query = select(t.c.incident, func.min(t.c.title).label("title")).where(t.c.title.is_not(None)).group_by(t.c.incident)
+        with self.connect() as conn:
+            return self.cache.get("incident_titles", self.version(conn),
+                                  lambda: {r.incident: r.title for r in conn.execute(query)})
 
     def subscriptions(self, *, actor: str | None = None, instrument: str | None = None,
                       limit: int | None = None, cursor: str | None = None, sort: str = "-id") -> Page:
@@ -846,7 +867,7 @@ def _document_statements(engine: Engine) -> dict[str, Prepared]:
                                 .where(s.spans.c.doc_id == doc_id, s.spans.c.layer == "mention")
                                 .order_by(s.spans.c.start), engine)}
     for t in (s.actors, s.statements, s.stances, s.instrument_mentions, s.subscriptions, s.incidents,
-              s.attributions, s.events):
+              s.attributions, s.events, s.claims):
         out[t.name] = Prepared(select(t).where(t.c.doc_id == doc_id).order_by(t.c.id), engine)
     return out
 
