@@ -351,6 +351,20 @@ class Document:
             if ev.outcome_span:
                 yield "events", ev.outcome_span
 
+    def all_claims(self) -> list["Claim"]:
+        """`claims`, plus any incident attribution they do not hold (a document built by hand, or by a
+        stage that filled only `incidents`): the claims are the facts, attributions their view."""
+        out = list(self.claims)
+        have = {(c.incident, c.accused, c.claimant, c.certainty, c.via, c.evidence) for c in out}
+        for inc in self.incidents:
+            for a in inc.attributions:
+                key = (inc.incident, a.accused, a.claimant, a.certainty, a.via, a.evidence)
+                if key not in have:
+                    have.add(key)
+                    out.append(Claim(a.accused, a.claimant, a.certainty, a.via, a.evidence, a.actor, inc.incident,
+                                     a.basis))
+        return out
+
     def check_spans(self) -> None:
         for kind, s in self.iter_spans():
             if s.end > len(self._text):
@@ -412,7 +426,7 @@ class Document:
             "claims": [
                 {"accused": c.accused, "actor": c.actor, "claimant": c.claimant, "certainty": c.certainty,
                  "via": c.via, "incident": c.incident, "basis": c.basis, "evidence": c.evidence.as_list()}
-                for c in self.claims
+                for c in self.all_claims()
             ],
             "events": [
                 {"event": e.event, "name": e.name, "place": e.place, "start": e.start,

@@ -218,7 +218,7 @@ class Store:
         self._insert(conn, s.claims, [
             {"doc_id": d, "incident": c.incident, "accused": c.accused, "actor": c.actor, "claimant": c.claimant,
              "certainty": c.certainty, "via": c.via, "basis": c.basis, "start": c.evidence.start,
-             "end": c.evidence.end} for c in doc.claims])
+             "end": c.evidence.end} for c in doc.all_claims()])
         self._insert(conn, s.events, [
             {"doc_id": d, "event": e.event, "name": e.name, "place": e.place, "start_date": e.start,
              "end_date": e.end, "participants": json.dumps(e.participants), "outcome": e.outcome,
