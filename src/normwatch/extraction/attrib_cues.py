@@ -35,6 +35,11 @@ ACCUSED_AFTER = lexicon.pattern("attribution.accused_after")
 CLAIM_VERB_AFTER = lexicon.pattern("attribution.claim_verb_after")
 ACCORDING_TO = lexicon.pattern("attribution.according_to")
 NOT_ACCUSED_BEFORE = lexicon.pattern("attribution.not_accused_before")
+LOCATED_BEFORE = lexicon.pattern("attribution.located_before")
+ACTS_AGAINST = lexicon.pattern("attribution.acts_against")
+GOV_BODY_AFTER = lexicon.pattern("attribution.gov_body_after")
+VERSUS = lexicon.pattern("attribution.versus")
+FORMAL_BLAME = lexicon.pattern("attribution.formal_blame")
 
 
 @lru_cache(maxsize=512)
@@ -84,12 +89,21 @@ def is_accused(text: str, m: M) -> bool:
     if re.match(r"-based\b", after):
         # "Russia-based hackers" blames; "a Russia-based cybersecurity company" only locates
         return bool(ACTOR_NOUN.match(after[6:]))
-    if LINKED_BEFORE.search(text[max(0, m.start - 90):m.start]):
+    if ACTS_AGAINST.match(text[m.end:m.end + 80]) and not ACCUSED_AFTER.match(after):
+        return False  # "Russia's FSB arrested members of REvil": a state acting against a group
+    vs = VERSUS.match(after)
+    if vs:
+        # "Russia v. Estonia" accuses Russia; "United States v. Ding Xiaoyang" is a court caption
+        return _state_follows(text, m.end + vs.end())
+    around = text[max(0, m.start - 90):m.start]
+    if LINKED_BEFORE.search(around) or LOCATED_BEFORE.search(around):
         return True
     if ACCUSED_BEFORE.search(before) and not NOT_ACCUSED_BEFORE.search(before):
         return True
-    if ACCUSED_AFTER.match(after):
-        return True
+    acc = ACCUSED_AFTER.match(after)
+    if acc:
+        # "IRGC-affiliated business interests" are the group's, not its deeds
+        return not COMPANY_AFTER.match(after[acc.end():])
     if m.how in ("adjective", "demonym") and ACTOR_NOUN.match(after):
         return True
     if m.kind == "org" and ORGAN_DOER.match(after):
@@ -99,12 +113,28 @@ def is_accused(text: str, m: M) -> bool:
     return False
 
 
+def _state_follows(text: str, pos: int) -> bool:
+    """A state's name starts at `pos` (the other side of an "X v. Y")."""
+    from .cues import default_kb
+    from .incident_match import state_names  # late: incident_match reads this module's cues
+
+    names = state_names(default_kb())
+    words = re.match(r"(?:the\s+)?((?:[A-Z][\w.'’-]*\s?){1,4})", text[pos:pos + 60])
+    if not words:
+        return False
+    parts = words.group(1).split()
+    return any(" ".join(parts[:k]).rstrip(".,;") in names for k in range(len(parts), 0, -1))
+
+
 def is_claimant(text: str, m: M, start: int) -> bool:
     """A state or organisation that says, attributes or denies ("The United States attributed ...")."""
     if ACCORDING_TO.search(text[max(start, m.start - 20):m.start]):
         return True
     if m.how in ("adjective", "demonym") and re.match(r"\s+[a-z]", text[m.end:m.end + 3]):
-        return False  # "Slovak security firms said": the firms speak, not Slovakia
+        # "Slovak security firms said": the firms speak, not Slovakia; "Danish intelligence officials
+        # blamed": a body of the state speaks for it
+        body = GOV_BODY_AFTER.match(text[m.end:m.end + 50])
+        return bool(body and CLAIM_VERB_AFTER.match(text[m.end + body.end():m.end + body.end() + 80]))
     return bool(CLAIM_VERB_AFTER.match(text[m.end:m.end + 80])) and not ACCUSED_AFTER.match(text[m.end:m.end + 40])
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .attrib_cues import certainty, channel, group_state, is_accused, is_claimant
+from .attrib_cues import FORMAL_BLAME, certainty, channel, group_state, is_accused, is_claimant
 from .cues import M, coordinated, kb_get
 from .incident_cues import AGENT, ATTRIB_VERB, GOV_SUBJECT, INCIDENT_NOUN_AFTER, STATE_AGENT, STATE_BODY
 from .incident_match import Hit
@@ -131,6 +131,8 @@ def attributions(doc: Document, kb: Any, h: Hit, s: Span, states: list[M], group
                 c = "alleged"  # a company's or researcher's attribution is not a government's formal one
             elif cert == "alleged" and who and who == doc.meta.speaker and who.startswith("state:"):
                 c = "official"  # a government's own speech or statement is a formal attribution
+            elif cert == "alleged" and who and governmental(kb, who) and FORMAL_BLAME.search(sent):
+                c = "official"  # "Denmark blamed Russia": a government blaming in public attributes formally
             if (acc, who) in seen:
                 continue
             seen.add((acc, who))

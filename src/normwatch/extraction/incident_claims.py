@@ -25,7 +25,7 @@ from typing import Any
 from .attrib_cues import is_accused
 from .cues import M, find_dates, kb_get, state_slug, within
 from .incident_attrib import attributions
-from .incident_cues import ATTACK, ATTACK_VERB, ATTRIB_VERB, HYPOTHETICAL, REFERS_BACK, sentence_type, victim_slot
+from .incident_cues import ATTACK, ATTACK_VERB, ATTRIB_VERB, HYPOTHETICAL, REFERS_BACK_ONE, sentence_type, victim_slot
 from .incident_dates import is_short_report
 from .incident_match import Hit
 from ..model import Attribution, Claim, Document, Incident, Span, slugify
@@ -73,6 +73,8 @@ def sentence_claims(doc: Document, kb: Any, sents: list[Span], ms: list[M], incs
         if not atts:
             continue
         inc = _referred(text, s, i, sents, told, incs) or _one_incident(doc, incs, victim)
+        if inc is not None and any(a.accused == inc.victim for a in atts):
+            inc = None  # "China accuses the US of cyberattacks" in a report on a US-victim hack: another matter
         if inc is None:
             inc = _new_incident(doc, kb, s, victim, atts, incs)
         for a in atts:
@@ -85,11 +87,13 @@ def sentence_claims(doc: Document, kb: Any, sents: list[Span], ms: list[M], incs
 
 def _referred(text: str, s: Span, i: int, sents: list[Span], told: list[tuple[Span, Incident]],
               incs: list[Incident]) -> Incident | None:
-    """The incident told in this sentence or one of the two before, when this one refers back to it."""
-    here = {inc.incident: inc for sp, inc in told if sp.overlaps(s)}
-    if len(here) == 1:
-        return next(iter(here.values()))
-    if not REFERS_BACK.search(text, s.start, s.end):
+    """The incident told in one of the two sentences before, when this one refers back to it ("the attack").
+
+    An incident told in this very sentence is not enough: the incident stage read that sentence
+    and gave it no claim about that incident, so a claim found here is about something else."""
+    if not REFERS_BACK_ONE.search(text, s.start, s.end):
+        return None
+    if any(sp.overlaps(s) for sp, _ in told):
         return None
     for back in range(1, BACK_SENTENCES + 1):
         if i - back < 0:
@@ -188,6 +192,14 @@ def titled(kb: Any, incs: list[Incident]) -> None:
 
 
 def _attach(inc: Incident, a: Attribution) -> None:
-    key = (a.accused, a.claimant, a.certainty, a.via)
-    if len(inc.attributions) < MAX_CLAIMS and all((b.accused, b.claimant, b.certainty, b.via) != key for b in inc.attributions):
-        inc.attributions.append(a)
+    """Add a claim to its incident's attributions view, unless it restates one already there.
+
+    The view lists each distinct accusation once: a later sentence that repeats the accused of an
+    attribution already read, by the same claimant or by no named one ("the hackers, affiliated with
+    the MSS, ..."), is a claim of its own but adds nothing to the view.
+    """
+    if len(inc.attributions) >= MAX_CLAIMS:
+        return
+    if any(b.accused == a.accused and (a.claimant is None or b.claimant == a.claimant) for b in inc.attributions):
+        return
+    inc.attributions.append(a)
