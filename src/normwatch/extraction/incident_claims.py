@@ -22,10 +22,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from .attrib_cues import is_accused
+from .attrib_cues import group_state, is_accused
 from .cues import M, find_dates, kb_get, state_slug, within
 from .incident_attrib import attributions
-from .incident_cues import ATTACK, ATTACK_VERB, ATTRIB_VERB, HYPOTHETICAL, REFERS_BACK_ONE, sentence_type, victim_slot
+from .incident_cues import (
+    ATTACK,
+    ATTACK_VERB,
+    ATTRIB_VERB,
+    HYPOTHETICAL,
+    PERPETRATOR_REF,
+    REFERS_BACK_ONE,
+    sentence_type,
+    victim_slot,
+)
 from .incident_dates import is_short_report
 from .incident_match import Hit
 from ..model import Attribution, Claim, Document, Incident, Span, slugify
@@ -49,6 +58,7 @@ def sentence_claims(doc: Document, kb: Any, sents: list[Span], ms: list[M], incs
     doc_states = frozenset(m.id for m in states)
     doc_accused = frozenset(m.id for m in states if is_accused(text, m))
     claimed = sorted(a.evidence for inc in incs for a in inc.attributions)
+    short = is_short_report(doc)
     told = [(sp, inc) for inc in incs for sp in inc.spans]
     out: list[Claim] = []
     for i, s in enumerate(sents):
@@ -64,6 +74,8 @@ def sentence_claims(doc: Document, kb: Any, sents: list[Span], ms: list[M], incs
         if HYPOTHETICAL.search(text, s.start, s.end) and not ATTRIB_VERB.search(text, s.start, s.end):
             continue
         s_states, s_groups, s_orgs = within(states, s.start, s.end), within(groups, s.start, s.end), within(orgs, s.start, s.end)
+        if not s_groups:
+            s_groups = _back_reference(kb, text, s, groups, short and not any(is_accused(text, m) for m in s_states))
         if not (s_states or s_groups or s_orgs):
             continue
         victims = [m for m in s_states if victim_slot(text, m)]
@@ -83,6 +95,25 @@ def sentence_claims(doc: Document, kb: Any, sents: list[Span], ms: list[M], incs
             if inc is not None:
                 _attach(inc, a)
     return out
+
+
+def _back_reference(kb: Any, text: str, s: Span, groups: list[M], subjectless: bool = False) -> list[M]:
+    """"This threat actor targets ...", "The group used ...": the one threat actor the text named before.
+
+    With `subjectless` (a short report whose sentence names no doer: "Storm Cloud. Performed
+    watering-hole attacks on ..."), the one group the report names before is the doer too: a short
+    report tells one operation. A stand-in mention over the referring words (or the sentence's
+    first word), or nothing when several groups (or none) were named before: a reference that
+    could mean two groups names neither.
+    """
+    ref = PERPETRATOR_REF.search(text, s.start, min(s.end, s.start + 60))  # the sentence's subject
+    if not ref and not subjectless:
+        return []
+    before = {g.id for g in groups if g.end <= s.start and group_state(kb, g.id)[0]}
+    if len(before) != 1:
+        return []
+    at = (ref.start(), ref.end()) if ref else (s.start, s.start)
+    return [M(before.pop(), "threat-actor", at[0], at[1], "back-reference")]
 
 
 def _referred(text: str, s: Span, i: int, sents: list[Span], told: list[tuple[Span, Incident]],

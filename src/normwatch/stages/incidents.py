@@ -164,13 +164,15 @@ def _settle(kb: Any, incs: list[Incident], weak: set[str] = frozenset(),
     """Document-level tidying once every sentence is read.
 
     - A vague new incident (no date, not in the KB) in a document that names exactly one KB
-      incident with the same victim (or none) is that incident told again ("attacks targeting
+      incident with the same victim (or none), and no dated new one, is that incident told again ("attacks targeting
       the US" in a report on the Exchange hack): its spans and claims join it.
     - A claim whose sentence names no channel takes the channel the document gives elsewhere
       for the same accused ("blamed China" ... "hackers affiliated with the MSS").
     """
     named = [i for i in incs if kb_get(kb, i.incident) is not None]
-    if len(named) == 1:
+    # a dated new incident beside the KB one is another candidate: a vague reading could be either
+    dated_new = [i for i in incs if kb_get(kb, i.incident) is None and i.date and i.victim and i.incident not in weak]
+    if len(named) == 1 and not dated_new:
         main = named[0]
         keep: list[Incident] = []
         for inc in incs:
