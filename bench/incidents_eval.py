@@ -17,8 +17,8 @@ What it does:
     codes joined in Dyadpair; the matching StateA/StateB name is looked up in the KB).
   * Predicted = accused states of every claim the document carries (`doc.claims`, whether or
     not an incident was resolved for it), except `denied` ones (a denial is not an accusation).
-  * False accusations: the share of rows with no coded sponsor that are given a state
-    (`sponsorless_share_accused`).
+  * False accusations: the share of rows with an empty sponsor cell that are given a state
+    (`sponsorless_share_accused`; a cell holding a shifted value such as "Espionage" is not empty).
   * Scores over (row, state) pairs: precision, recall, F1. Rows whose gold is empty or not a
     state ("Government", a shifted column) count for precision only: anything predicted there
     is counted as a false positive. Also: the certainty and channel distributions, rows with an
@@ -213,10 +213,11 @@ def score(rows: list[Row], n_examples: int) -> dict:
         "rows_with_gold": sum(1 for r in rows if r.gold),
         "precision": round(p, 4), "recall": round(rc, 4), "f1": round(f1, 4),
         "tp": tp, "fp": fp, "fn": fn, "fp_on_rows_without_gold": fp_unknown,
-        # false accusations: of the rows whose dataset names no sponsor, the share given a state
-        "rows_without_gold": sum(1 for r in rows if not r.gold),
-        "sponsorless_share_accused": round(sum(1 for r in rows if not r.gold and r.predicted)
-                                           / max(1, sum(1 for r in rows if not r.gold)), 4),
+        # false accusations: of the rows whose sponsor cell is empty (not the rows whose cell holds a
+        # shifted value such as "Espionage"), the share given a state
+        "rows_without_sponsor": sum(1 for r in rows if not r.gold_raw.strip()),
+        "sponsorless_share_accused": round(sum(1 for r in rows if not r.gold_raw.strip() and r.predicted)
+                                           / max(1, sum(1 for r in rows if not r.gold_raw.strip())), 4),
         "rows_with_incident": sum(1 for r in rows if r.incidents),
         "rows_with_incident_no_attribution": sum(1 for r in rows if r.incidents and not r.attributions),
         "certainty": dict(Counter(a["certainty"] for a in atts).most_common()),

@@ -213,6 +213,27 @@ def incident_title(kb: Any, victim: str | None, year: str | None, typ: str | Non
     return title + (f" ({year})" if year else "")
 
 
+def named_by_actor(kb: Any, incs: list[Incident], claims: list[Claim]) -> None:
+    """A new incident with no victim takes its id from the one threat actor its claims name
+    (``incident:unknown-victim-2018-espionage`` becomes ``incident:apt10-2018-espionage``), so
+    the same operation told in several reports meets under one id; claims follow the new id."""
+    taken = {i.incident for i in incs}
+    for inc in incs:
+        if inc.victim or not inc.incident.startswith("incident:unknown-victim") or kb_get(kb, inc.incident) is not None:
+            continue
+        actors = {a.actor for a in inc.attributions if a.actor}
+        if len(actors) != 1:
+            continue
+        new = new_incident_id(kb, None, (inc.date or "")[:4] or None, inc.type, actors.pop())
+        if new in taken:
+            continue
+        taken.add(new)
+        for c in claims:
+            if c.incident == inc.incident:
+                c.incident = new
+        inc.incident = new
+
+
 def titled(kb: Any, incs: list[Incident]) -> None:
     """Give every new incident (not in the KB) a readable title from its victim, year, type and actor."""
     for inc in incs:

@@ -28,7 +28,7 @@ from typing import Any
 from ..extraction.attrib_cues import group_state, is_accused
 from ..extraction.cues import M, all_mentions, default_kb, drop_nested, kb_get, sentence_spans, state_slug, within
 from ..extraction.incident_attrib import attributions
-from ..extraction.incident_claims import claims_of, sentence_claims, titled
+from ..extraction.incident_claims import claims_of, named_by_actor, sentence_claims, titled
 from ..extraction.incident_cues import ATTACK, ATTRIB_VERB, KW_ATTACK_AFTER, PERPETRATOR_REF, REFERS_BACK, doer_inside
 from ..extraction.incident_match import Hit, kb_hit, keyword_hits, versus_hits
 from ..extraction.incident_reading import cue_hits, report_frame
@@ -49,6 +49,7 @@ def extract_incidents(doc: Document, settings: Settings) -> Document:
     incs = find_incidents(doc, kb)
     claims = claims_of(incs)
     claims += sentence_claims(doc, kb, sentence_spans(doc), all_mentions(doc), incs)
+    named_by_actor(kb, incs, claims)
     titled(kb, incs)
     doc.incidents.extend(incs)
     doc.claims.extend(claims)
