@@ -34,6 +34,11 @@ def without_other_organs(kb: Any, text: str, s: Span, orgs: list[M], accused: st
     return sent
 
 
+def text_names(doc: Document, kb: Any, state: str) -> bool:
+    """The document names the state itself, or one of its agencies ("Russian military intelligence")."""
+    return any(m.kb_id == state or (m.kind == "org" and org_state(kb, m.kb_id) == state) for m in doc.mentions)
+
+
 def verb_pos(text: str, s: Span) -> int:
     """Where the sentence's verb of attribution starts (its end when it has none)."""
     m = ATTRIB_VERB.search(text, s.start, s.end)
@@ -141,6 +146,6 @@ def attributions(doc: Document, kb: Any, h: Hit, s: Span, states: list[M], group
                 via = "state-organ"
             # the state is the text's own word when the text names it anywhere; otherwise only the
             # KB's record of the named threat actor links them (a community assessment)
-            basis = "community-assessment" if acc in actor_of and (doc_states is None or acc not in doc_states) else "text"
+            basis = "community-assessment" if acc in actor_of and not text_names(doc, kb, acc) else "text"
             out.append(Attribution(acc, who, c, via, s, actor_of.get(acc), basis))
     return out
