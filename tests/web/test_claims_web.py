@@ -72,7 +72,7 @@ def test_claims_endpoint_filters_and_pages(client):
     assert [c["accused"] for c in denied] == ["state:RUS"]
     by_actor = client.get("/api/v1/claims?actor=threat-actor:apt31").json()["items"]
     assert by_actor[0]["basis"] == "community-assessment" and by_actor[0]["quote"].startswith("a Chinese")
-    assert client.get("/api/v1/claims?certainty=sure").status_code == 422
+    assert client.get("/api/v1/claims?certainty=sure").status_code == 400  # the one error shape
     page = client.get("/api/v1/claims?limit=1").json()
     assert len(page["items"]) == 1 and page["next_cursor"]
 
