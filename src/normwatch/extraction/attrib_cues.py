@@ -40,6 +40,7 @@ ACTS_AGAINST = lexicon.pattern("attribution.acts_against")
 GOV_BODY_AFTER = lexicon.pattern("attribution.gov_body_after")
 VERSUS = lexicon.pattern("attribution.versus")
 FORMAL_BLAME = lexicon.pattern("attribution.formal_blame")
+VICTIM_BEFORE = lexicon.pattern("incidents.victim_before")  # the incidents stage's victim slot
 
 
 @lru_cache(maxsize=512)
@@ -105,7 +106,8 @@ def is_accused(text: str, m: M) -> bool:
         # "IRGC-affiliated business interests" are the group's, not its deeds
         return not COMPANY_AFTER.match(after[acc.end():])
     if m.how in ("adjective", "demonym") and ACTOR_NOUN.match(after):
-        return True
+        # "Targeting of Indonesian intelligence agencies": after a verb of attacking, the victim's
+        return not VICTIM_BEFORE.search(before)
     if m.kind == "org" and ORGAN_DOER.match(after):
         return True  # "SVR hackers", "GRU officers": the agency's people did it
     if re.match(r"[’']s\s", after) and ACTOR_NOUN.match(after[3:]):

@@ -62,9 +62,14 @@ def is_origin(text: str, m: M) -> bool:
     return bool(re.match(r"[- ](?:based|speaking|made|owned|headquartered)\b", text[m.end:m.end + 16]))
 
 
+BENEFICIARY_BEFORE = lexicon.pattern("incidents.beneficiary_before")
+
+
 def victim_slot(text: str, m: M) -> bool:
     if is_accused(text, m):
         return False
+    if BENEFICIARY_BEFORE.search(text[max(0, m.start - 30):m.start]):
+        return False  # "to raise money for the North Korean government": served, not hit
     if VICTIM_BEFORE.search(text[max(0, m.start - 60):m.start]):
         return True
     if VICTIM_AFTER.match(text[m.end:m.end + 60]):
