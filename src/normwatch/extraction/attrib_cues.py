@@ -40,7 +40,8 @@ ACTS_AGAINST = lexicon.pattern("attribution.acts_against")
 GOV_BODY_AFTER = lexicon.pattern("attribution.gov_body_after")
 VERSUS = lexicon.pattern("attribution.versus")
 FORMAL_BLAME = lexicon.pattern("attribution.formal_blame")
-VICTIM_BEFORE = lexicon.pattern("incidents.victim_before")  # the incidents stage's victim slot
+VICTIM_BEFORE = lexicon.pattern("incidents.victim_before")
+CAPITAL_DOER = lexicon.pattern("attribution.capital_doer")  # the incidents stage's victim slot
 
 
 @lru_cache(maxsize=512)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .attrib_cues import group_state, is_accused
+from .attrib_cues import CAPITAL_DOER, group_state, is_accused
 from .cues import M, find_dates, kb_get, state_slug, within
 from .incident_attrib import attributions
 from .incident_cues import (
@@ -52,7 +52,8 @@ def claims_of(incs: list[Incident]) -> list[Claim]:
 def sentence_claims(doc: Document, kb: Any, sents: list[Span], ms: list[M], incs: list[Incident]) -> list[Claim]:
     """Claims of the sentences the incident readings gave none, each with the incident it is about."""
     text = doc.text
-    states = [m for m in ms if m.kind == "state" and m.how != "capital"]
+    # a capital stands for its state only as the subject of an attack ("Tehran attempted to hack ...")
+    states = [m for m in ms if m.kind == "state" and (m.how != "capital" or CAPITAL_DOER.match(text[m.end:m.end + 60]))]
     groups = [m for m in ms if m.kind == "threat-actor"]
     orgs = [m for m in ms if m.kind == "org"]
     doc_states = frozenset(m.id for m in states)
