@@ -79,6 +79,9 @@ def attributions(doc: Document, kb: Any, h: Hit, s: Span, states: list[M], group
             for m in coordinated(text, both, idx):
                 if m not in claim_ms:
                     claim_ms.append(m)
+    # "Monaco said" after "Deputy Attorney General Lisa Monaco": a person's surname, not the state
+    surnames = {a.name.split()[-1] for a in doc.actors if a.kind == "person" and a.name and " " in a.name}
+    claim_ms = [m for m in claim_ms if not (m.kind == "state" and text[m.start:m.end] in surnames)]
     claimants: list[str] = []
     for m in claim_ms:
         cid = (org_state(kb, m.id) or m.id) if m.kind == "org" else m.id

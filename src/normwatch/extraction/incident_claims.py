@@ -20,6 +20,7 @@ keeps ``incident`` null rather than a guessed one.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from .attrib_cues import CAPITAL_DOER, group_state, is_accused
@@ -61,9 +62,9 @@ def sentence_claims(doc: Document, kb: Any, sents: list[Span], ms: list[M], incs
     claimed = sorted(a.evidence for inc in incs for a in inc.attributions)
     short = is_short_report(doc)
     told = [(sp, inc) for inc in incs for sp in inc.spans]
-    out: list[Claim] = []
+    found: list[tuple[int, Span, str | None, list[Attribution]]] = []
     for i, s in enumerate(sents):
-        if len(out) >= MAX_CLAIMS:
+        if len(found) >= MAX_CLAIMS:
             break
         if any(c.overlaps(s) for c in claimed):
             continue
@@ -83,8 +84,18 @@ def sentence_claims(doc: Document, kb: Any, sents: list[Span], ms: list[M], incs
         victim = victims[0].id if victims else None
         hit = Hit("", victim, None, None, None, s, s)
         atts = attributions(doc, kb, hit, s, s_states, s_groups, s_orgs, doc_states, doc_accused)
-        if not atts:
-            continue
+        if atts:
+            found.append((i, s, victim, atts))
+    # a claim whose sentence names no channel takes the one the document gives elsewhere for the
+    # same accused ("the DOJ charged four Chinese nationals" ... "MSS front companies"), as the
+    # incidents stage does for its own claims
+    via_of: dict[str, str] = {}
+    for a in [a for inc in incs for a in inc.attributions] + [a for *_, atts in found for a in atts]:
+        if a.via != "unknown" and a.accused:
+            via_of.setdefault(a.accused, a.via)
+    out: list[Claim] = []
+    for i, s, victim, atts in found:
+        atts = [replace(a, via=via_of[a.accused]) if a.via == "unknown" and a.accused in via_of else a for a in atts]
         inc = _referred(text, s, i, sents, told, incs) or _one_incident(doc, incs, victim)
         if inc is not None and any(a.accused == inc.victim for a in atts):
             inc = None  # "China accuses the US of cyberattacks" in a report on a US-victim hack: another matter
