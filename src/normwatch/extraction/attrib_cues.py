@@ -142,6 +142,12 @@ def is_claimant(text: str, m: M, start: int) -> bool:
 
 
 def group_state(kb: Any, group_id: str) -> tuple[str | None, str | None]:
-    """A threat actor's state and category from the KB."""
+    """A threat actor's state and category from the KB.
+
+    The state is the curated `state`, else the `suspected_state` an imported galaxy records (a
+    community assessment: the claims stage marks a claim resting on it as such, and keeps the
+    certainty the text gives). An `unknown` category names no channel.
+    """
     rec = kb_get(kb, group_id) or {}
-    return rec.get("state"), rec.get("category")
+    cat = rec.get("category")
+    return rec.get("state") or rec.get("suspected_state"), None if cat == "unknown" else cat
