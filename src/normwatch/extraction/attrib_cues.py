@@ -41,7 +41,9 @@ GOV_BODY_AFTER = lexicon.pattern("attribution.gov_body_after")
 VERSUS = lexicon.pattern("attribution.versus")
 FORMAL_BLAME = lexicon.pattern("attribution.formal_blame")
 VICTIM_BEFORE = lexicon.pattern("incidents.victim_before")
-CAPITAL_DOER = lexicon.pattern("attribution.capital_doer")  # the incidents stage's victim slot
+CAPITAL_DOER = lexicon.pattern("attribution.capital_doer")
+PASSIVE_AFTER = lexicon.pattern("attribution.passive_after")
+CLAIMANT_BEFORE = lexicon.pattern("attribution.claimant_before")  # the incidents stage's victim slot
 
 
 @lru_cache(maxsize=512)
@@ -133,12 +135,15 @@ def is_claimant(text: str, m: M, start: int) -> bool:
     """A state or organisation that says, attributes or denies ("The United States attributed ...")."""
     if ACCORDING_TO.search(text[max(start, m.start - 20):m.start]):
         return True
+    if CLAIMANT_BEFORE.search(text[max(start, m.start - 40):m.start]):
+        return True  # "were indicted by the United States"
     if m.how in ("adjective", "demonym") and re.match(r"\s+[a-z]", text[m.end:m.end + 3]):
         # "Slovak security firms said": the firms speak, not Slovakia; "Danish intelligence officials
         # blamed": a body of the state speaks for it
         body = GOV_BODY_AFTER.match(text[m.end:m.end + 50])
         return bool(body and CLAIM_VERB_AFTER.match(text[m.end + body.end():m.end + body.end() + 80]))
-    return bool(CLAIM_VERB_AFTER.match(text[m.end:m.end + 80])) and not ACCUSED_AFTER.match(text[m.end:m.end + 40])
+    after = text[m.end:m.end + 80]
+    return bool(CLAIM_VERB_AFTER.match(after)) and not ACCUSED_AFTER.match(after[:40]) and not PASSIVE_AFTER.match(after)
 
 
 def group_state(kb: Any, group_id: str) -> tuple[str | None, str | None]:

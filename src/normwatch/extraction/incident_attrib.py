@@ -100,14 +100,17 @@ def attributions(doc: Document, kb: Any, h: Hit, s: Span, states: list[M], group
         if st:
             accused.append((st, cat))
             actor_of.setdefault(st, g.id)
+    # "The FSB and the GRU have conducted ...": a doer's coordinated partners are doers too
+    doers = [m for m in both if m not in claim_ms and m.id != h.victim and is_accused(text, m)]
+    partners = {id(p) for d in doers for p in coordinated(text, both, both.index(d))}
     for m in orgs:
         st = org_state(kb, m.id)
-        if st and m not in claim_ms and is_accused(text, m):
+        if st and m not in claim_ms and (m in doers or id(m) in partners):
             accused.append((st, "state-organ"))
     for m in states:
         if m.id == h.victim or m in claim_ms:
             continue
-        if is_accused(text, m):
+        if m in doers or id(m) in partners:
             # "carried out by the Islamic Republic of Iran": the state itself is named as the doer
             agent = STATE_AGENT.search(text[max(s.start, m.start - 40):m.start]) or STATE_BODY.match(text, m.end)
             accused.append((m.id, AGENT if agent else None))
