@@ -43,7 +43,8 @@ FORMAL_BLAME = lexicon.pattern("attribution.formal_blame")
 VICTIM_BEFORE = lexicon.pattern("incidents.victim_before")
 CAPITAL_DOER = lexicon.pattern("attribution.capital_doer")
 PASSIVE_AFTER = lexicon.pattern("attribution.passive_after")
-CLAIMANT_BEFORE = lexicon.pattern("attribution.claimant_before")  # the incidents stage's victim slot
+CLAIMANT_BEFORE = lexicon.pattern("attribution.claimant_before")
+_LINKED_ADJECTIVE = re.compile(r"(?:backed|sponsored|linked|affiliated|aligned|nexus|directed)$")  # "IRGC-affiliated"  # the incidents stage's victim slot
 
 
 @lru_cache(maxsize=512)
@@ -106,8 +107,9 @@ def is_accused(text: str, m: M) -> bool:
         return True
     acc = ACCUSED_AFTER.match(after)
     if acc:
-        # "IRGC-affiliated business interests" are the group's, not its deeds
-        return not COMPANY_AFTER.match(after[acc.end():])
+        # "IRGC-affiliated business interests" are the group's, not its deeds (only the adjective
+        # form: in "the GRU targeted the internet provider" the company is the victim)
+        return not (_LINKED_ADJECTIVE.search(acc.group(0)) and COMPANY_AFTER.match(after[acc.end():]))
     if m.how in ("adjective", "demonym") and ACTOR_NOUN.match(after):
         # "Targeting of Indonesian intelligence agencies": after a verb of attacking, the victim's
         return not VICTIM_BEFORE.search(before)
@@ -141,8 +143,11 @@ def is_claimant(text: str, m: M, start: int) -> bool:
         # "Slovak security firms said": the firms speak, not Slovakia; "Danish intelligence officials
         # blamed": a body of the state speaks for it
         body = GOV_BODY_AFTER.match(text[m.end:m.end + 50])
-        return bool(body and CLAIM_VERB_AFTER.match(text[m.end + body.end():m.end + body.end() + 80]))
-    after = text[m.end:m.end + 80]
+        if not body:
+            return False
+        after = text[m.end + body.end():m.end + body.end() + 80]
+    else:
+        after = text[m.end:m.end + 80]
     return bool(CLAIM_VERB_AFTER.match(after)) and not ACCUSED_AFTER.match(after[:40]) and not PASSIVE_AFTER.match(after)
 
 
