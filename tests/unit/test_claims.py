@@ -152,3 +152,36 @@ def test_claim_validates_its_enums():
 def test_hypothetical_warning_is_no_claim():
     doc = extract("Officials warned that Chinese hackers could target water utilities if tensions rise. " + PADDING)
     assert "state:CHN" not in accused(doc)
+
+
+def test_coordinated_agencies_are_both_doers_and_a_passive_agent_claims():
+    doc = extract("The Federal Security Service and the GRU have conducted cyberattacks against the foreign ministry "
+                  "of Hungary since 2012. " + PADDING * 2)
+    assert "state:RUS" in accused(doc) and "state:HUN" not in accused(doc)
+    doc = extract("Seven officers, believed to be GRU officers, were indicted by the United States for hacking "
+                  "an anti-doping agency. " + PADDING * 2)
+    c = claim_of(doc, "state:RUS")
+    assert c.claimant == "state:USA"
+
+
+def test_a_passive_attack_names_the_victim_not_the_doer():
+    doc = extract("Servers in India were compromised by a remote access trojan, researchers said. " + PADDING * 2)
+    assert "state:IND" not in accused(doc)
+
+
+def test_a_threat_actor_in_the_object_was_hit():
+    doc = extract("An unknown actor compromised the networks of APT28 in 2017 and watched its operations. "
+                  + PADDING * 2)
+    assert "state:RUS" not in accused(doc)
+
+
+def test_a_sentence_naming_no_channel_takes_the_documents():
+    doc = extract("Prosecutors charged four Chinese nationals with hacking universities in 2020. The men worked "
+                  "for front companies of the Ministry of State Security, which ran the operation. " + PADDING)
+    assert {c.via for c in doc.claims if c.accused == "state:CHN"} <= {"state-organ", "state-sponsored-proxy"}
+
+
+def test_a_capital_as_subject_of_an_attack_is_its_state():
+    doc = extract("Tehran attempted to hack the missile warning system of Israel in 2017, an official said. "
+                  + PADDING * 2)
+    assert "state:IRN" in accused(doc)

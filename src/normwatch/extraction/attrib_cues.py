@@ -44,6 +44,8 @@ VICTIM_BEFORE = lexicon.pattern("incidents.victim_before")
 CAPITAL_DOER = lexicon.pattern("attribution.capital_doer")
 PASSIVE_AFTER = lexicon.pattern("attribution.passive_after")
 CLAIMANT_BEFORE = lexicon.pattern("attribution.claimant_before")
+GROUP_VICTIM_BEFORE = lexicon.pattern("attribution.group_victim_before")
+SUBJECTLESS_START = lexicon.pattern("attribution.subjectless_start")
 _LINKED_ADJECTIVE = re.compile(r"(?:backed|sponsored|linked|affiliated|aligned|nexus|directed)$")  # "IRGC-affiliated"  # the incidents stage's victim slot
 
 

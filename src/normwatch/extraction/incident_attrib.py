@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .attrib_cues import FORMAL_BLAME, certainty, channel, group_state, is_accused, is_claimant
+from .attrib_cues import FORMAL_BLAME, GROUP_VICTIM_BEFORE, certainty, channel, group_state, is_accused, is_claimant
 from .cues import M, coordinated, kb_get
 from .incident_cues import AGENT, ATTRIB_VERB, GOV_SUBJECT, INCIDENT_NOUN_AFTER, STATE_AGENT, STATE_BODY
 from .incident_match import Hit
@@ -92,6 +92,8 @@ def attributions(doc: Document, kb: Any, h: Hit, s: Span, states: list[M], group
         if g.kind == "state":  # a back-reference to the state a short report accused before
             accused.append((g.id, None))
             continue
+        if GROUP_VICTIM_BEFORE.search(text[max(s.start, g.start - 70):g.start]):
+            continue  # "compromised the networks of the Dukes": the group was hit, not the doer
         st, cat = group_state(kb, g.id)
         if st and doc_states is not None and st not in doc_states and doc_accused - {st}:
             # the KB ties the group to a state the text never names, while the text blames another:

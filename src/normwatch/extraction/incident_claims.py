@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from .attrib_cues import CAPITAL_DOER, group_state, is_accused
+from .attrib_cues import CAPITAL_DOER, SUBJECTLESS_START, group_state, is_accused
 from .cues import M, find_dates, kb_get, state_slug, within
 from .incident_attrib import attributions
 from .incident_cues import (
@@ -77,7 +77,9 @@ def sentence_claims(doc: Document, kb: Any, sents: list[Span], ms: list[M], incs
             continue
         s_states, s_groups, s_orgs = within(states, s.start, s.end), within(groups, s.start, s.end), within(orgs, s.start, s.end)
         if not s_groups:
-            s_groups = _back_reference(kb, text, s, groups, short and not any(is_accused(text, m) for m in s_states))
+            subjectless = short and bool(SUBJECTLESS_START.match(text[s.start:s.start + 40])) and not any(
+                is_accused(text, m) for m in s_states)
+            s_groups = _back_reference(kb, text, s, groups, subjectless)
         if not (s_states or s_groups or s_orgs):
             continue
         victims = [m for m in s_states if victim_slot(text, m)]
