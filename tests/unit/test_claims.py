@@ -185,3 +185,9 @@ def test_a_capital_as_subject_of_an_attack_is_its_state():
     doc = extract("Tehran attempted to hack the missile warning system of Israel in 2017, an official said. "
                   + PADDING * 2)
     assert "state:IRN" in accused(doc)
+
+
+def test_an_accusation_off_the_cyber_topic_is_no_claim():
+    text = ("The assembly debated the report at length for two days. " * 3
+            + "A committee report accused the rebel army of war crimes during the conflict. " + PADDING)
+    assert not [c for c in extract(text).claims if c.certainty != "denied"]

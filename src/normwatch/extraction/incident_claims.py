@@ -30,6 +30,7 @@ from .incident_cues import (
     ATTACK,
     ATTACK_VERB,
     ATTRIB_VERB,
+    CYBER_SENTENCE,
     HYPOTHETICAL,
     PERPETRATOR_REF,
     REFERS_BACK_ONE,
@@ -74,6 +75,12 @@ def sentence_claims(doc: Document, kb: Any, sents: list[Span], ms: list[M], incs
                 or ATTACK.search(text, s.start, s.end)):
             continue
         if HYPOTHETICAL.search(text, s.start, s.end) and not ATTRIB_VERB.search(text, s.start, s.end):
+            continue
+        # on the cyber topic: the sentence (or the one before, for "Russia denied it") speaks of it;
+        # "accusing the Kosovo Liberation Army of organ trafficking" in a speech is no attribution
+        prev = sents[i - 1] if i else s
+        if not (CYBER_SENTENCE.search(text, s.start, s.end) or CYBER_SENTENCE.search(text, prev.start, prev.end)
+                or short):
             continue
         s_states, s_groups, s_orgs = within(states, s.start, s.end), within(groups, s.start, s.end), within(orgs, s.start, s.end)
         if not s_groups:
