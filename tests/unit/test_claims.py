@@ -188,6 +188,8 @@ def test_a_capital_as_subject_of_an_attack_is_its_state():
 
 
 def test_an_accusation_off_the_cyber_topic_is_no_claim():
-    text = ("The assembly debated the report at length for two days. " * 3
-            + "A committee report accused the rebel army of war crimes during the conflict. " + PADDING)
-    assert not [c for c in extract(text).claims if c.certainty != "denied"]
+    filler = "The assembly debated the budget and the harvest at length for two long days. " * 25  # a long text
+    text = filler + "A committee report accused Serbia of war crimes during the conflict. " + filler
+    assert "state:SRB" not in accused(extract(text))
+    cyber = filler + "A committee report accused Serbia of hacking the ministry's servers. " + filler
+    assert "state:SRB" in accused(extract(cyber))
