@@ -29,6 +29,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from ..store import schema as s
 from ..store.db import facts_from_rows
+from .claim_queries import ClaimQueries
 
 MAX_LIMIT = 500
 DEFAULT_LIMIT = 50
@@ -181,7 +182,7 @@ def _quote(t) -> Any:
     return func.substr(s.documents.c.text, t.c.start + 1, t.c.end - t.c.start).label("quote")
 
 
-class Queries:
+class Queries(ClaimQueries):
     """Read-only access to a store for the web layer. Thread-safe; one per app."""
 
     def __init__(self, engine: Engine, adapter: Any, *, probe: Callable[[], Any] | None = None) -> None:
@@ -541,27 +542,6 @@ class Queries:
         self._filters(t, {"incident": incident, "accused": accused, "claimant": claimant}, where, params)
         cols = [t.c.incident, t.c.accused, t.c.claimant, t.c.certainty, t.c.via, t.c.start, t.c.end, _quote(t)]
         return self._fact_list(t, cols, where, params, "attributions", limit, cursor, sort)
-
-    def claims(self, *, incident: str | None = None, accused: str | None = None, claimant: str | None = None,
-               actor: str | None = None, certainty: str | None = None, limit: int | None = None,
-               cursor: str | None = None, sort: str = "published") -> Page:
-        """Every accusation and denial (issue 11), with or without a resolved incident; oldest first."""
-        t = s.claims
-        where: dict = {}
-        params: dict = {}
-        self._filters(t, {"incident": incident, "accused": accused, "claimant": claimant, "actor": actor,
-                          "certainty": certainty}, where, params)
-        cols = [t.c.incident, t.c.accused, t.c.actor, t.c.claimant, t.c.certainty, t.c.via, t.c.basis,
-                t.c.start, t.c.end, _quote(t)]
-        return self._fact_list(t, cols, where, params, "claims", limit, cursor, sort)
-
-    def incident_titles(self) -> dict[str, str]:
-        """Readable titles of new incidents (not in the KB), as extraction gave them."""
-        t = s.incidents
-        query = select(t.c.incident, func.min(t.c.title).label("title")).where(t.c.title.is_not(None)).group_by(t.c.incident)
-        with self.connect() as conn:
-            return self.cache.get("incident_titles", self.version(conn),
-                                  lambda: {r.incident: r.title for r in conn.execute(query)})
 
     def subscriptions(self, *, actor: str | None = None, instrument: str | None = None,
                       limit: int | None = None, cursor: str | None = None, sort: str = "-id") -> Page:
