@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .attrib_cues import FORMAL_BLAME, GROUP_VICTIM_BEFORE, certainty, channel, group_state, is_accused, is_claimant
+from .attrib_cues import ACCUSED_AFTER, FORMAL_BLAME, GROUP_VICTIM_BEFORE, certainty, channel, group_state, is_accused, is_claimant
 from .cues import M, coordinated, kb_get
 from .incident_cues import AGENT, ATTRIB_VERB, GOV_SUBJECT, INCIDENT_NOUN_AFTER, STATE_AGENT, STATE_BODY
 from .incident_match import Hit
@@ -104,7 +104,10 @@ def attributions(doc: Document, kb: Any, h: Hit, s: Span, states: list[M], group
             actor_of.setdefault(st, g.id)
     # "The FSB and the GRU have conducted ...": a doer's coordinated partners are doers too
     doers = [m for m in both if m not in claim_ms and m.id != h.victim and is_accused(text, m)]
-    partners = {id(p) for d in doers for p in coordinated(text, both, both.index(d))}
+    # (only a run that is the subject of the verb after it: in "Russia v. Estonia and Russia v. Georgia"
+    # Estonia is no partner of the second Russia)
+    partners = {id(p) for d in doers if ACCUSED_AFTER.match(text[d.end:d.end + 40])
+                for p in coordinated(text, both, both.index(d)) if p.start < d.start}
     for m in orgs:
         st = org_state(kb, m.id)
         if st and m not in claim_ms and (m in doers or id(m) in partners):
