@@ -193,3 +193,23 @@ def test_an_accusation_off_the_cyber_topic_is_no_claim():
     assert "state:SRB" not in accused(extract(text))
     cyber = filler + "A committee report accused Serbia of hacking the ministry's servers. " + filler
     assert "state:SRB" in accused(extract(cyber))
+
+
+def test_pro_state_accuses_only_before_doers_and_targets_are_not_doers():
+    assert "state:RUS" in accused(extract("Pro-Russian hacktivists launched DDoS attacks on Polish banks in 2023. "
+                                          + PADDING))
+    assert "state:TWN" not in accused(extract("Hackers disrupted the campaign of a pro-Taiwanese independence party "
+                                              "in 2020. " + PADDING))
+    assert "state:RUS" not in accused(extract("Georgia launched a retaliation against the Russian hackers in 2008. "
+                                              + PADDING))
+
+
+def test_a_headline_participle_is_passive():
+    assert "state:USA" not in accused(extract("US banks hacked\n\nThe websites of several banks went down for a day "
+                                              "in 2012 after a flood of traffic. " + PADDING))
+
+
+def test_a_doer_passing_secrets_to_an_agency_accuses_its_state():
+    doc = extract("A contractor pleaded guilty to hacking defence firms in 2014 for the purpose of passing "
+                  "confidential information to the Ministry of State Security. " + PADDING)
+    assert "state:CHN" in accused(doc)

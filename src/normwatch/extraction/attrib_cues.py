@@ -46,6 +46,8 @@ PASSIVE_AFTER = lexicon.pattern("attribution.passive_after")
 CLAIMANT_BEFORE = lexicon.pattern("attribution.claimant_before")
 GROUP_VICTIM_BEFORE = lexicon.pattern("attribution.group_victim_before")
 SUBJECTLESS_START = lexicon.pattern("attribution.subjectless_start")
+PRO_BEFORE = lexicon.pattern("attribution.pro_before")
+TARGET_BEFORE = lexicon.pattern("attribution.target_before")
 _LINKED_ADJECTIVE = re.compile(r"(?:backed|sponsored|linked|affiliated|aligned|nexus|directed)$")  # "IRGC-affiliated"  # the incidents stage's victim slot
 
 
@@ -107,14 +109,21 @@ def is_accused(text: str, m: M) -> bool:
         return True
     if ACCUSED_BEFORE.search(before) and not NOT_ACCUSED_BEFORE.search(before):
         return True
+    if PRO_BEFORE.search(before):
+        # "pro-Russian hacktivists", not "pro-Taiwanese independence" (the rest of the word skipped:
+        # a name mention "Russia" inside "pro-Russian")
+        return bool(ACTOR_NOUN.match(re.sub(r"^\w+", "", after)))
     acc = ACCUSED_AFTER.match(after)
+    if acc and re.match(r"[ \t]*(?:\n|$)", after[acc.end():]) and not re.search(r"\s(?:by|to|for)\b", acc.group(0)):
+        return False  # a headline's "US banks hacked": a participle with nothing after it is passive
     if acc:
         # "IRGC-affiliated business interests" are the group's, not its deeds (only the adjective
         # form: in "the GRU targeted the internet provider" the company is the victim)
         return not (_LINKED_ADJECTIVE.search(acc.group(0)) and COMPANY_AFTER.match(after[acc.end():]))
     if m.how in ("adjective", "demonym") and ACTOR_NOUN.match(after):
-        # "Targeting of Indonesian intelligence agencies": after a verb of attacking, the victim's
-        return not VICTIM_BEFORE.search(before)
+        # "Targeting of Indonesian intelligence agencies", "retaliation against the Russian hackers":
+        # after a verb or preposition of attacking, the ones hit
+        return not (VICTIM_BEFORE.search(before) or TARGET_BEFORE.search(before))
     if m.kind == "org" and ORGAN_DOER.match(after):
         return True  # "SVR hackers", "GRU officers": the agency's people did it
     if re.match(r"[’']s\s", after) and ACTOR_NOUN.match(after[3:]):
