@@ -41,8 +41,11 @@ def named(c: Context, id_: str | None, names: dict[str, str] | None = None) -> d
 
 # -- documents ------------------------------------------------------------------------------
 
-def document(c: Context, doc_id: str) -> dict[str, Any] | None:
-    return c.queries.document(doc_id)
+def document(c: Context, doc_id: str, review: str | None = None) -> dict[str, Any] | None:
+    """A document with its facts; `review` filters them by review state (default: rejected hidden)."""
+    from ..store.reviews import filter_document
+
+    return filter_document(c.queries.document(doc_id), review)
 
 
 # -- actors ---------------------------------------------------------------------------------
