@@ -29,6 +29,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("prefilter", True, "drop pages with nothing about cyber policy before cleaning them"),
     Setting("near_dup_threshold", 0.7, "estimated Jaccard similarity above which two documents are near-duplicates"),
     Setting("extract", True, "run the fact extraction stages on ingested documents"),
+    Setting("require_read_token", False, "reads of the API and pages need a read-scoped token or a login too"),
 )
 
 
@@ -43,6 +44,7 @@ class Settings:
     prefilter: bool = True
     near_dup_threshold: float = 0.7
     extract: bool = True
+    require_read_token: bool = False
 
     @classmethod
     def load(cls, **overrides: Any) -> "Settings":
