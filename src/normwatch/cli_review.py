@@ -178,4 +178,10 @@ def audit(user_name, day, doc_id, limit, db):
             click.echo(json.dumps(r, ensure_ascii=False))
 
 
-COMMANDS = {"user": user, "token": token, "reextract": reextract, "audit": audit}
+def _commands() -> dict:
+    from .cli_export import export
+
+    return {"user": user, "token": token, "reextract": reextract, "audit": audit, "export": export}
+
+
+COMMANDS = _commands()

@@ -110,12 +110,9 @@ def install(app: FastAPI, store: Any, *, require_read_token: bool = False) -> No
     env.globals["viewer"] = viewer
     for r in (router, review.api, review.pages, audit_view.api, audit_view.pages):
         app.include_router(r)
-    try:
-        from . import export_api
-    except ImportError:  # the export extra is missing: the export endpoints say so (see export_api)
-        pass
-    else:
-        app.include_router(export_api.api)
+    from . import export_api  # without the export extra its STIX and Parquet answers say what to install
+
+    app.include_router(export_api.api)
 
     def answer(request: Request, status: int, code: str, message: str, detail: Any = None,
                headers: dict | None = None) -> Response:

@@ -456,6 +456,9 @@ class Queries:
                     found[r["row"]] = r.get("published")
             order = sorted(found.items(), key=_fact_order(by_date), reverse=desc)[:limit + 1]
             rows = self._fact_details(conn, table, cols, [row for row, _ in order])
+        for r in rows:
+            r["review"] = r["review"] or "machine"
+            r["kept"] = bool(r["kept"])
         if not by_date:
             return self._page(rows, limit, ckind, lambda r: [None, r["row"]])
         return self._page(rows, limit, ckind, lambda r: [r["published"], r["row"]])
