@@ -12,8 +12,7 @@ from pathlib import Path
 
 import click
 
-from .cli import _fail, _open_store, _settings, settings_options
-from .errors import NormwatchError
+from .cli_review import _fail, _settings, _store, settings_options
 
 DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 
@@ -46,10 +45,7 @@ def export(fmt, out, published_from, published_to, actor, instrument, include_re
         raise click.BadParameter(f"unknown table {bad[0]!r}; tables: {', '.join(TABLES)}", param_hint="--table")
     sel = Selection(published_from=published_from, published_to=published_to, actor=actor, instrument=instrument,
                     include_rejected=include_rejected, tables=tuple(tables) or TABLES)
-    try:
-        store = _open_store(_settings(db=db))
-    except NormwatchError as e:
-        _fail(e)
+    store = _store(db)
     try:
         if fmt == "stix":
             from .exports.stix import stix_bundle

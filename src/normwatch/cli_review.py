@@ -14,16 +14,38 @@ file anyway. Each is an audit row under the name `cli` (or `--by NAME`).
 from __future__ import annotations
 
 import json
+import sys
 
 import click
 
-from .cli import _fail, _open_store, _settings, settings_options
 from .errors import NormwatchError
+from .settings import SETTINGS, Settings
+
+# not imported from cli.py: cli.py imports this module while it is being set up (and twice,
+# as __main__ and as normwatch.cli, under `python -m normwatch.cli`)
+_DB = next(st for st in SETTINGS if st.name == "db")
+
+
+def settings_options(*names: str):
+    """The `--db` option, worded from the settings table like every other command's."""
+    assert names == ("db",)
+    return click.option("--db", "db", default=None, help=f"{_DB.help} [default: {_DB.default}]")
+
+
+def _settings(**kw) -> Settings:
+    return Settings.load(**kw)
+
+
+def _fail(e: NormwatchError) -> None:
+    click.echo(f"error: {e}", err=True)
+    sys.exit(2)
 
 
 def _store(db):
+    from .store import Store
+
     try:
-        return _open_store(_settings(db=db))
+        return Store(_settings(db=db).db)
     except NormwatchError as e:
         _fail(e)
 

@@ -16,6 +16,7 @@ import time
 import urllib.error
 import urllib.request
 import socket
+from pathlib import Path
 
 import pytest
 
@@ -62,6 +63,17 @@ def review_env(tmp_path_factory):
         proc.kill()
 
 
+def _submit(browser, button) -> None:
+    """Click a form's button and wait for the page it leads to (the URL may be the same one)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    old = browser.find_element(By.TAG_NAME, "html")
+    button.click()
+    WebDriverWait(browser, 10).until(EC.staleness_of(old))
+
+
 def _api(base: str, path: str):
     with urllib.request.urlopen(base + path, timeout=10) as r:
         return json.load(r)
@@ -80,18 +92,18 @@ def test_log_in_review_on_the_document_page_then_queue_audit_and_export(review_e
     browser.get(base + "/login?next=/documents/" + doc_id)
     browser.find_element(By.ID, "login-name").send_keys("ana")
     browser.find_element(By.ID, "login-password").send_keys("correct horse")
-    browser.find_element(By.ID, "login-submit").click()
+    _submit(browser, browser.find_element(By.ID, "login-submit"))
     assert browser.current_url.endswith("/documents/" + doc_id)
     assert browser.find_element(By.ID, "whoami").text == "ana"
 
     # reject one stance with the quick form next to it in the facts list
     form = browser.find_element(By.CSS_SELECTOR, f'form.rv-quick input[name="fact_key"][value="{target["fact_key"]}"]'
                                 ).find_element(By.XPATH, "..")
-    form.find_element(By.CSS_SELECTOR, 'button[value="reject"]').click()
+    _submit(browser, form.find_element(By.CSS_SELECTOR, 'button[value="reject"]'))
     assert browser.current_url.endswith("/documents/" + doc_id)
     keys = [e.get_attribute("value") for e in browser.find_elements(By.CSS_SELECTOR, 'form.rv-quick input[name="fact_key"]')]
     assert target["fact_key"] not in keys, "a rejected fact is hidden by default"
-    browser.find_element(By.ID, "show-rejected").click()
+    _submit(browser, browser.find_element(By.ID, "show-rejected"))
     assert browser.find_elements(By.CSS_SELECTOR, ".rv-rejected")
     shot("review-document")
 
@@ -101,10 +113,10 @@ def test_log_in_review_on_the_document_page_then_queue_audit_and_export(review_e
     assert target["fact_key"] not in {r.get_attribute("data-key") for r in rows}
     assert rows, "other stances are still waiting"
     second_key = rows[0].get_attribute("data-key")
-    rows[0].find_element(By.LINK_TEXT, "review").click()
+    _submit(browser, rows[0].find_element(By.LINK_TEXT, "review"))
     browser.find_element(By.ID, "c-polarity").send_keys("mixed")
     browser.find_element(By.ID, "rv-reason").send_keys("hedged wording")
-    browser.find_element(By.ID, "rv-confirm").click()
+    _submit(browser, browser.find_element(By.ID, "rv-confirm"))
     assert "corrected" in browser.find_element(By.CSS_SELECTOR, ".fact-line").text
     assert "review.corrected" in browser.find_element(By.ID, "history").text
     shot("review-fact")
@@ -155,6 +167,6 @@ def test_forged_post_without_csrf_and_revoked_token_are_refused(review_env, brow
             return e.code
 
     assert post() == 200
-    subprocess.run([sys.executable, "-m", "normwatch.cli", "token", "revoke", review_env["token_id"],
+    subprocess.run([str(Path(sys.executable).with_name("normwatch")), "token", "revoke", review_env["token_id"],
                     "--db", review_env["url"]], check=True, capture_output=True)
     assert post() == 401
