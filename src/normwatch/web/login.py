@@ -101,14 +101,14 @@ async def logout(request: Request) -> Response:
 
 def install(app: FastAPI, store: Any, *, require_read_token: bool = False) -> None:
     """Add accounts, review, audit, export and timeline routes and their error handlers to the app."""
-    from . import audit_view, review
+    from . import audit_view, review, timeline
     from .app import error_body
     from .export import JSONText
     from .pages import env
 
     app.state.auth = Auth(store, require_read_token=require_read_token)
     env.globals["viewer"] = viewer
-    for r in (router, review.api, review.pages, audit_view.api, audit_view.pages):
+    for r in (router, review.api, review.pages, audit_view.api, audit_view.pages, timeline.api, timeline.pages):
         app.include_router(r)
     from . import export_api  # without the export extra its STIX and Parquet answers say what to install
 
