@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from .cli_review import _fail, _settings, _store, settings_options
+from .cli_review import _store, settings_options
 
 DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 

@@ -8,7 +8,7 @@ from sqlalchemy import select, text
 from normwatch import pipeline
 from normwatch.reextract import reextract
 from normwatch.settings import Settings
-from normwatch.store import Store, reviews
+from normwatch.store import Store, review_filter, reviews
 from normwatch.store import schema as s
 from normwatch.store.audit import audit_rows
 
@@ -176,11 +176,11 @@ def test_unknown_fact_is_a_missing_review_error(store):
 
 
 def test_review_filter_states():
-    assert reviews.wanted_states(None) == {"machine", "confirmed", "corrected"}
-    assert reviews.wanted_states("all") == set(reviews.STATES)
-    assert reviews.wanted_states("reviewed,rejected") == {"confirmed", "corrected", "rejected"}
+    assert review_filter.wanted_states(None) == {"machine", "confirmed", "corrected"}
+    assert review_filter.wanted_states("all") == set(reviews.STATES)
+    assert review_filter.wanted_states("reviewed,rejected") == {"confirmed", "corrected", "rejected"}
     with pytest.raises(reviews.ReviewError):
-        reviews.wanted_states("maybe")
+        review_filter.wanted_states("maybe")
 
 
 def test_migration_fills_keys_of_rows_stored_before_it(tmp_path, origin_dir):

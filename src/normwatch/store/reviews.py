@@ -29,11 +29,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
-from sqlalchemy import Table, insert, literal_column, or_, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.engine import Connection
 
 from ..model import CERTAINTIES, CHANNELS, POLARITIES, SUBSCRIPTION_ACTIONS
 from . import schema as s
+from .prepared import dicts, run
 
 DECISIONS = {"confirm": "confirmed", "confirmed": "confirmed", "accept": "confirmed", "accepted": "confirmed",
              "reject": "rejected", "rejected": "rejected", "correct": "corrected", "corrected": "corrected"}
@@ -244,31 +245,43 @@ def review(conn: Connection, *, doc_id: str, kind: str, key: str, decision: str,
         raise ReviewError("a correction needs at least one field to change", "correction")
     at = at or now()
     t = k.table
-    match = (t.c.doc_id == doc_id, t.c.fact_key == key)
+    d, k_ = bindparam("p_doc"), bindparam("p_key")
+    ids = {"p_doc": doc_id, "p_key": key}
     # a write first: it takes SQLite's write lock, so the reads below see what this review replaces
     # (two reviewers of one fact queue up instead of both reading the same "before")
-    conn.execute(update(t).where(*match).values(review=t.c.review))
-    rows = conn.execute(select(t).where(*match).order_by(t.c.id)).mappings().all()
+    run(conn, (kind, "lock"), lambda: update(t).where(t.c.doc_id == d, t.c.fact_key == k_)
+        .values(review=t.c.review), **ids)
+    rows = dicts(run(conn, (kind, "rows"), lambda: select(t, s.documents.c.chars.label("_chars"))
+                     .select_from(t.join(s.documents, s.documents.c.id == t.c.doc_id))
+                     .where(t.c.doc_id == d, t.c.fact_key == k_).order_by(t.c.id).limit(1), **ids), t)
     if not rows:
         raise ReviewError(f"no {kind} with key {key!r} in document {doc_id}", "key", missing=True)
-    text_len = conn.execute(select(s.documents.c.chars).where(s.documents.c.id == doc_id)).scalar_one()
+    row = rows[0]
+    text_len = row.pop("_chars")
     fields = validate(k, correction if status == "corrected" else None, text_len)
     r = s.reviews.c
-    prior = conn.execute(select(s.reviews).where(r.doc_id == doc_id, r.fact_kind == kind,
-                                                 r.fact_key == key)).mappings().first()
+    found = dicts(run(conn, ("review", "prior"), lambda: select(s.reviews).where(
+        r.doc_id == d, r.fact_kind == bindparam("p_kind"), r.fact_key == k_), **ids, p_kind=kind))
+    prior = found[0] if found else None
     merged = {**(json.loads(prior["correction"]) if prior and prior["correction"] else {}), **fields}
-    before = {**fact_fields(rows[0]), "review": state(rows[0]), "kept": bool(rows[0]["kept"])}
-    after_fields = {**fact_fields(rows[0]), **fields}
+    before = {**fact_fields(row), "review": state(row), "kept": bool(row["kept"])}
+    after_fields = {**fact_fields(row), **fields}
     _check_span(after_fields, text_len)
     new_state = _status(status, merged)
-    conn.execute(update(t).where(*match).values(review=new_state, **_db_values(k, fields)))
-    snapshot = json.dumps(after_fields)
+    names = tuple(sorted(fields))
+    run(conn, (kind, "set", *names), lambda: update(t).where(t.c.doc_id == d, t.c.fact_key == k_).values(
+        review=bindparam("p_state"), **{n: bindparam(f"p_{n}") for n in names}),
+        **ids, p_state=new_state, **{f"p_{n}": v for n, v in _db_values(k, fields).items()})
     values = {"decision": status, "correction": json.dumps(merged) if merged else None, "reviewer": user,
-              "at": at, "reason": reason, "snapshot": snapshot}
+              "at": at, "reason": reason, "snapshot": json.dumps(after_fields)}
+    params = {f"p_{n}": v for n, v in values.items()}
     if prior:
-        conn.execute(update(s.reviews).where(r.id == prior["id"]).values(**values))
+        run(conn, ("review", "update"), lambda: update(s.reviews).where(r.id == bindparam("p_id")).values(
+            **{n: bindparam(f"p_{n}") for n in values}), p_id=prior["id"], **params)
     else:
-        conn.execute(insert(s.reviews).values(doc_id=doc_id, fact_kind=kind, fact_key=key, **values))
+        run(conn, ("review", "insert"), lambda: insert(s.reviews).values(
+            doc_id=d, fact_kind=bindparam("p_kind"), fact_key=k_, **{n: bindparam(f"p_{n}") for n in values}),
+            **ids, p_kind=kind, **params)
     after = {**after_fields, "review": new_state, "kept": before["kept"]}
     record(conn, user=user, action=f"review.{new_state}", doc_id=doc_id, kind=kind, key=key,
            before=before, after=after, reason=reason, at=at)
@@ -285,10 +298,11 @@ def record(conn: Connection, *, user: str, action: str, doc_id: str | None = Non
     """Append one audit row (the only way the application writes to `audit`)."""
     from .db import now
 
-    conn.execute(insert(s.audit).values(
-        at=at or now(), user=user, action=action, doc_id=doc_id, fact_kind=kind, fact_key=key,
-        before=None if before is None else json.dumps(before, sort_keys=True),
-        after=None if after is None else json.dumps(after, sort_keys=True), reason=reason))
+    cols = ("at", "user", "action", "doc_id", "fact_kind", "fact_key", "before", "after", "reason")
+    run(conn, ("audit", "insert"), lambda: insert(s.audit).values(**{c: bindparam(f"p_{c}") for c in cols}),
+        p_at=at or now(), p_user=user, p_action=action, p_doc_id=doc_id, p_fact_kind=kind, p_fact_key=key,
+        p_before=None if before is None else json.dumps(before, sort_keys=True),
+        p_after=None if after is None else json.dumps(after, sort_keys=True), p_reason=reason)
 
 
 def apply_reviews(conn: Connection, doc_id: str) -> dict[str, int]:
@@ -353,59 +367,3 @@ def fill_missing_keys(conn: Connection) -> int:
 def kinds_for(names: Iterable[str] | None) -> list[Kind]:
     return [kind(n) for n in names] if names else list(KINDS.values())
 
-
-# -- reading with review state ------------------------------------------------------------------
-
-REVIEW_FILTER_HELP = ("review state to show: machine, confirmed, corrected, rejected, reviewed (confirmed or "
-                      "corrected), comma-separated, or all; default: everything but rejected")
-REVIEW_PATTERN = r"^(all|((machine|confirmed|corrected|rejected|reviewed)(,(machine|confirmed|corrected|rejected|reviewed))*))$"
-
-
-def wanted_states(value: str | None) -> set[str]:
-    """The review states a `review=` filter selects (default: all but rejected)."""
-    if not value:
-        return {"machine", "confirmed", "corrected"}
-    if value == "all":
-        return set(STATES)
-    out: set[str] = set()
-    for part in value.split(","):
-        part = part.strip()
-        if part == "reviewed":
-            out |= {"confirmed", "corrected"}
-        elif part in STATES:
-            out.add(part)
-        else:
-            raise ReviewError(f"review must be one of {', '.join(STATES)}, reviewed or all", "review")
-    return out
-
-
-def sql_condition(table: Table, value: str | None):
-    """A WHERE condition for a `review=` filter, or None when it selects everything.
-
-    Written as id membership in the (few) reviewed rows, read from the partial index
-    `ix_<table>_reviewed`, so list queries keep answering from their covering indexes."""
-    states = wanted_states(value)
-    if states == set(STATES):
-        return None
-    t = table.c
-
-    def one_of(values: set[str]):
-        # literal values from the fixed set of states: the web layer's prepared statements
-        # carry no expanding IN parameters
-        return or_(*(t.review == literal_column(f"'{v}'") for v in sorted(values)))
-
-    if "machine" in states:
-        return t.id.not_in(select(t.id).where(one_of(set(STATES) - states)))
-    return t.id.in_(select(t.id).where(one_of(states)))
-
-
-def filter_document(d: dict[str, Any] | None, value: str | None) -> dict[str, Any] | None:
-    """A document's facts limited to the review states `value` selects (in place; returns `d`)."""
-    if d is None:
-        return None
-    states = wanted_states(value)
-    for name in ("actors", "statements", "stances", "instrument_mentions", "subscriptions", "incidents", "events"):
-        d[name] = [f for f in d.get(name, []) if f.get("review", "machine") in states]
-        for inc in d[name] if name == "incidents" else ():
-            inc["attributions"] = [a for a in inc["attributions"] if a.get("review", "machine") in states]
-    return d

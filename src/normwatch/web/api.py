@@ -16,7 +16,7 @@ from fastapi.responses import Response
 from . import views
 from .context import ctx
 from .export import JSONText, list_response
-from ..store.reviews import REVIEW_FILTER_HELP, REVIEW_PATTERN
+from ..store.review_filter import REVIEW_FILTER_HELP, REVIEW_PATTERN
 from .queries import POLARITY_ORDER
 
 router = APIRouter(prefix="/api/v1")

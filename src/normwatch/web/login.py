@@ -17,6 +17,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ..store import accounts
 from ..store.reviews import ReviewError, record
+from ..store.writelock import write_lock
 from .auth import LOGIN_CSRF_COOKIE, SESSION_COOKIE, SESSION_HOURS, Auth, AuthError, ReadGate, auth, viewer
 from .forms import FormError, error_page, local_path, read_form
 
@@ -76,7 +77,7 @@ def _check(a: Auth, name: str, password: str) -> dict | None:
 
 
 def _open_session(a: Auth, user: dict) -> str:
-    with a.store.engine.begin() as conn:
+    with write_lock(a.store.url), a.store.engine.begin() as conn:
         cookie, _ = accounts.create_session(conn, a.secret, user["id"], hours=SESSION_HOURS)
         record(conn, user=user["name"], action="session.login")
     return cookie
@@ -89,7 +90,7 @@ async def logout(request: Request) -> Response:
     who = a.require(request, "read", csrf=form.get("csrf", ""))
 
     def end() -> None:
-        with a.store.engine.begin() as conn:
+        with write_lock(a.store.url), a.store.engine.begin() as conn:
             accounts.end_session(conn, a.secret, who.session or "")
             record(conn, user=who.user, action="session.logout")
 

@@ -23,7 +23,7 @@ from .context import ctx
 from .highlight import Mark, render
 from .queries import POLARITY_ORDER
 from .worldmap import instrument_map
-from ..store.reviews import REVIEW_FILTER_HELP, REVIEW_PATTERN
+from ..store.review_filter import REVIEW_FILTER_HELP, REVIEW_PATTERN
 
 router = APIRouter(include_in_schema=False)
 env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),

@@ -29,7 +29,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from ..store import schema as s
 from ..store.db import facts_from_rows
-from ..store.reviews import sql_condition as review_condition
+from ..store.review_filter import sql_condition as review_condition
 
 MAX_LIMIT = 500
 DEFAULT_LIMIT = 50

@@ -22,6 +22,7 @@ from starlette.concurrency import run_in_threadpool
 from ..store import queue as review_queue
 from ..store import reviews
 from ..store.audit import audit_rows, review_of
+from ..store.writelock import write_lock
 from .auth import auth, viewer
 from .export import JSONText, list_response
 from .forms import as_dict, error_page, local_path, read_form
@@ -42,7 +43,7 @@ class ReviewBody(BaseModel):
 
 def write_review(request: Request, body: ReviewBody, user: str) -> dict[str, Any]:
     store = request.app.state.store
-    with store.engine.begin() as conn:
+    with write_lock(store.url), store.engine.begin() as conn:
         return reviews.review(conn, doc_id=body.doc_id, kind=body.kind, key=body.fact_key, decision=body.decision,
                               correction=body.correction, reason=body.reason, user=user)
 

@@ -24,7 +24,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import func, or_, select
 
 from ..store import schema as s
-from ..store.reviews import sql_condition
+from ..store.review_filter import sql_condition
 from .context import ctx
 from .queries import POLARITY_ORDER
 

@@ -43,7 +43,7 @@ def named(c: Context, id_: str | None, names: dict[str, str] | None = None) -> d
 
 def document(c: Context, doc_id: str, review: str | None = None) -> dict[str, Any] | None:
     """A document with its facts; `review` filters them by review state (default: rejected hidden)."""
-    from ..store.reviews import filter_document
+    from ..store.review_filter import filter_document
 
     return filter_document(c.queries.document(doc_id), review)
 
