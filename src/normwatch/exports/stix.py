@@ -29,6 +29,8 @@ from typing import Any
 
 from .tables import Selection, rows
 
+EXTENSION_PROPERTIES = ("x_normwatch_id", "x_normwatch_claimant_ref", "x_normwatch_certainty", "x_normwatch_via",
+                        "x_normwatch_review")
 NAMESPACE = uuid.UUID("2f0b8a51-3c1e-5d1e-9a57-6e6f726d7761")  # fixed: ids stay stable across exports
 # certainty words on STIX's 0-100 confidence scale (Admiralty-like: confirmed high, suspected low);
 # a denial is a claim that the accused did not do it, so it carries no confidence in the link
@@ -59,6 +61,22 @@ def stix_bundle(engine, kb: Any, sel: Selection):
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     stamp = {"created": now, "modified": now}
     objects: dict[str, Any] = {}
+    # the x_normwatch_ properties are declared as a top-level property extension, as STIX 2.1 asks
+    system = stix2.Identity(id=_id("identity", "normwatch"), name="normwatch", identity_class="system",
+                            description="An evidence-linked record of international cyber norms", **stamp)
+    extension = stix2.ExtensionDefinition(
+        id=_id("extension-definition", "normwatch-properties"), created_by_ref=system.id, name="normwatch properties",
+        description="normwatch identifiers, and for attribution claims the claimant, certainty word, channel and "
+                    "review state", version="1.0", extension_types=["toplevel-property-extension"],
+        schema="x_normwatch_id: the normwatch identifier (state:RUS, threat-actor:apt28, incident:...); "
+               "x_normwatch_claimant_ref: the identity making the claim; x_normwatch_certainty: confirmed, official, "
+               "alleged, suspected or denied; x_normwatch_via: state-organ, state-sponsored-proxy, patriotic-hackers, "
+               "criminal or unknown; x_normwatch_review: machine, confirmed or corrected",
+        extension_properties=list(EXTENSION_PROPERTIES), **stamp)
+    objects[system.id] = system
+    objects[extension.id] = extension
+    stamp = {**stamp, "extensions": {extension.id: {"extension_type": "toplevel-property-extension"}}}
+    plain = {k: v for k, v in stamp.items() if k != "extensions"}  # objects without normwatch properties
 
     def name_of(nid: str) -> str:
         try:
@@ -95,13 +113,13 @@ def stix_bundle(engine, kb: Any, sel: Selection):
         objects[iid] = stix2.IntrusionSet(id=iid, **({"aliases": aliases} if aliases else {}), **common)
         rel = _id("relationship", f"{nid}|intrusion-set")
         objects[rel] = stix2.Relationship(id=rel, relationship_type="attributed-to", source_ref=iid, target_ref=tid,
-                                          **stamp)
+                                          **plain)
         if rec.get("state"):
             sref = actor_ref(rec["state"])
             rid = _id("relationship", f"{nid}|state")
             objects[rid] = stix2.Relationship(id=rid, relationship_type="attributed-to", source_ref=tid,
                                               target_ref=sref, description="as the knowledge base records it",
-                                              **stamp)
+                                              **plain)
         return tid
 
     def incident_ref(nid: str) -> str:
@@ -160,5 +178,5 @@ def stix_bundle(engine, kb: Any, sel: Selection):
         sid = _id("report", doc_id)
         objects[sid] = stix2.Report(id=sid, name=doc.get("title") or doc.get("source") or doc_id,
                                     published=_when(doc.get("published"), now), report_types=["threat-report"],
-                                    object_refs=sorted(refs), external_references=[ext], **stamp)
+                                    object_refs=sorted(refs), external_references=[ext], **plain)
     return stix2.Bundle(objects=list(objects.values()), allow_custom=True)

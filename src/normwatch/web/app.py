@@ -3,7 +3,8 @@
     from normwatch.web.app import create_app
     app = create_app("sqlite:///var/normwatch.db")   # then: uvicorn, or TestClient(app)
 
-Read-only: no handler writes to the store. Nothing is fetched from a CDN: the CSS and the
+Read-only but for reviews and logins (web/review.py, web/login.py), which need a token or a
+session with its CSRF token; every other handler only reads. Nothing is fetched from a CDN: the CSS and the
 small script are served from `static/`, and the Content-Security-Policy allows scripts
 and styles from this origin only (no inline scripts), so even text that slipped through
 escaping could not run.

@@ -568,7 +568,7 @@ class Queries:
         t = s.events
         query = (select(t, s.documents.c.title.label("doc_title"), s.documents.c.published, _quote(t))
                  .select_from(t.join(s.documents, s.documents.c.id == t.c.doc_id))
-                 .where(t.c.event == event).order_by(t.c.id).limit(MAX_LIMIT))
+                 .where(t.c.event == event, _live(t)).order_by(t.c.id).limit(MAX_LIMIT))
         with self.connect() as conn:
             out = []
             for r in conn.execute(query).mappings():
@@ -581,7 +581,7 @@ class Queries:
         t = s.incidents
         query = (select(t, s.documents.c.title.label("doc_title"), s.documents.c.published)
                  .select_from(t.join(s.documents, s.documents.c.id == t.c.doc_id))
-                 .where(t.c.incident == incident).order_by(t.c.id).limit(MAX_LIMIT))
+                 .where(t.c.incident == incident, _live(t)).order_by(t.c.id).limit(MAX_LIMIT))
         with self.connect() as conn:
             out = []
             for r in conn.execute(query).mappings():
@@ -597,9 +597,9 @@ class Queries:
             return []
         t = s.statements
         query = (select(t.c.doc_id, t.c.speaker, t.c.affiliation, t.c.direct, t.c.start, t.c.end, _quote(t),
-                        s.documents.c.title.label("doc_title"), s.documents.c.published)
+                        t.c.fact_key, t.c.review, s.documents.c.title.label("doc_title"), s.documents.c.published)
                  .select_from(t.join(s.documents, s.documents.c.id == t.c.doc_id))
-                 .where(t.c.doc_id.in_(ids)).order_by(t.c.doc_id, t.c.start).limit(limit))
+                 .where(t.c.doc_id.in_(ids), _live(t)).order_by(t.c.doc_id, t.c.start).limit(limit))
         with self.connect() as conn:
             return [dict(r) for r in conn.execute(query).mappings()]
 
