@@ -129,9 +129,9 @@ def _user(conn: Connection, name: str) -> dict:
 
 def verify_password(conn: Connection, name: str, password: str) -> dict | None:
     """The user if `password` is theirs (and they may log in), else None. Costs one argon2 hash either way."""
+    ph = _hasher()  # first: without argon2-cffi this is the one-line install hint
     from argon2.exceptions import VerificationError, VerifyMismatchError
 
-    ph = _hasher()
     row = conn.execute(select(s.users).where(s.users.c.name == name)).mappings().first()
     stored = row["password_hash"] if row is not None else None
     try:
