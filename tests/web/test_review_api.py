@@ -76,6 +76,9 @@ def test_reject_hides_the_fact_and_shows_its_state_on_request(env):
     doc_all = c.get(f"/api/v1/documents/{st['doc_id']}", params={"review": "all"}).json()
     assert {x["fact_key"]: x["review"] for x in doc_all["stances"]}[st["fact_key"]] == "rejected"
     # the positions matrix no longer counts it
+    cells = {(x["actor"], x["target"]): x["n"] for x in c.get("/api/v1/positions", params={"by": "actor"}).json()["items"]}
+    assert cells.get((st["actor"], st["target"]), 0) == sum(
+        1 for x in after if (x["actor"], x["target"]) == (st["actor"], st["target"]))
     assert c.get("/api/v1/stances", params={"review": "bogus"}).status_code == 400
 
 
