@@ -33,7 +33,7 @@ _DB_DEFAULT = next(s.default for s in SETTINGS if s.name == "db")
               help="trust X-Forwarded-Proto from a TLS proxy on 127.0.0.1 (session cookies become Secure)")
 def serve(db: str | None, host: str, port: int, workers: int, cache: bool, access_log: bool,
           require_read_token: bool | None = None, proxy_headers: bool = False) -> None:
-    """Serve the read-only JSON API (/api/v1) and the web pages."""
+    """Serve the JSON API (/api/v1; the one write is a review, with a token) and the web pages."""
     try:
         import uvicorn
 
