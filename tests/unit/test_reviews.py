@@ -184,7 +184,7 @@ def test_review_filter_states():
 
 
 def test_migration_fills_keys_of_rows_stored_before_it(tmp_path, origin_dir):
-    """A store at 0004 (no review columns) upgraded to head gets every fact's key."""
+    """A store at 0009 (the revision before 0008: no review columns) upgraded to head gets every fact's key."""
     from alembic import command
     from alembic.config import Config
 
@@ -198,7 +198,7 @@ def test_migration_fills_keys_of_rows_stored_before_it(tmp_path, origin_dir):
     cfg.set_main_option("script_location", str(MIGRATIONS))
     with st.engine.begin() as conn:
         cfg.attributes["connection"] = conn
-        command.downgrade(cfg, "0004")
+        command.downgrade(cfg, "0009")
     with st.engine.connect() as conn:
         cols = {r[1] for r in conn.execute(text("PRAGMA table_info(stances)"))}
     assert "fact_key" not in cols

@@ -11,13 +11,13 @@ Every step checks first: a store created by 0001 after schema.py gained these al
 Existing fact rows get their `fact_key` filled in here, so reviews can address them at once.
 
 Revision ID: 0008
-Revises: 0004
+Revises: 0009
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
-down_revision = "0004"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
