@@ -100,3 +100,26 @@ def test_a_new_incident_is_assessed_with_its_claims(client):
     assert [a["accused"] for a in inc["attributions"]] == ["state:CHN"]
     a = client.get(f"/api/v1/incidents/{NEW}/assessment").json()
     assert {h["accused"] for h in a["hypotheses"]} == {"state:CHN"}
+
+
+def test_a_rejected_claim_is_hidden_and_shown_on_request(tmp_path):
+    from normwatch.store import reviews
+
+    u = f"sqlite:///{tmp_path / 'r.db'}"
+    st = Store(u)
+    st.add_document(document())
+    doc_id = document().id
+    with st.engine.begin() as conn:
+        row = conn.execute(s_claims().select().where(s_claims().c.certainty == "denied")).mappings().first()
+        reviews.review(conn, doc_id=doc_id, kind="claim", key=row["fact_key"], decision="reject",
+                       reason="not a denial", user="test")
+    st.close()
+    c = TestClient(create_app(u), raise_server_exceptions=False)
+    assert [x["certainty"] for x in c.get("/api/v1/claims?certainty=denied").json()["items"]] == []
+    got = c.get("/api/v1/claims?certainty=denied&review=all").json()["items"]
+    assert [x["review"] for x in got] == ["rejected"]
+
+
+def s_claims():
+    from normwatch.store.schema import claims
+    return claims

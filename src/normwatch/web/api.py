@@ -118,9 +118,10 @@ def claims(request: Request, incident: str | None = None, accused: str | None = 
            actor: str | None = Query(None, description="a threat-actor id"),
            certainty: str | None = Query(None, pattern=r"^(confirmed|official|alleged|suspected|denied)$"),
            sort: str = Query("published", pattern=r"^(-id|id|-published|published)$"),
-           limit: int | None = LIMIT, cursor: str | None = CURSOR, format: Fmt = FMT) -> Response:
+           limit: int | None = LIMIT, cursor: str | None = CURSOR, format: Fmt = FMT,
+           review: str | None = REVIEW) -> Response:
     page = ctx(request).queries.claims(incident=incident, accused=accused, claimant=claimant, actor=actor,
-                                       certainty=certainty, sort=sort, limit=limit, cursor=cursor)
+                                       certainty=certainty, sort=sort, limit=limit, cursor=cursor, review=review)
     return list_response(request, page.items, page.next_cursor, fmt=format, name="claims")
 
 

@@ -18,8 +18,9 @@ class ClaimQueries:
 
     def claims(self: Any, *, incident: str | None = None, accused: str | None = None, claimant: str | None = None,
                actor: str | None = None, certainty: str | None = None, limit: int | None = None,
-               cursor: str | None = None, sort: str = "published") -> Any:
-        """Every accusation and denial, with or without a resolved incident; oldest first by default."""
+               cursor: str | None = None, sort: str = "published", review: str | None = None) -> Any:
+        """Every accusation and denial, with or without a resolved incident; oldest first by default.
+        `review` filters by review state as for the other facts (default: rejected claims hidden)."""
         from .queries import _quote  # late: queries imports this module
 
         t = s.claims
@@ -29,7 +30,7 @@ class ClaimQueries:
                           "certainty": certainty}, where, params)
         cols = [t.c.incident, t.c.accused, t.c.actor, t.c.claimant, t.c.certainty, t.c.via, t.c.basis,
                 t.c.start, t.c.end, _quote(t)]
-        return self._fact_list(t, cols, where, params, "claims", limit, cursor, sort)
+        return self._fact_list(t, cols, where, params, "claims", limit, cursor, sort, review=review)
 
     def incident_titles(self: Any) -> dict[str, str]:
         """Readable titles of new incidents (not in the KB), as extraction built them."""
