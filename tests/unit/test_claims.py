@@ -213,3 +213,10 @@ def test_a_doer_passing_secrets_to_an_agency_accuses_its_state():
     doc = extract("A contractor pleaded guilty to hacking defence firms in 2014 for the purpose of passing "
                   "confidential information to the Ministry of State Security. " + PADDING)
     assert "state:CHN" in accused(doc)
+
+
+def test_questions_and_future_attacks_claim_nothing():
+    assert "state:CHN" not in accused(extract("Will the report blame Chinese hackers for the breach of the ministry? "
+                                              + PADDING))
+    assert "state:RUS" not in accused(extract("The alliance could answer future Russian cyberattacks on its members "
+                                              "with sanctions. " + PADDING))

@@ -20,6 +20,7 @@ keeps ``incident`` null rather than a guessed one.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Any
 
@@ -41,6 +42,8 @@ from .incident_dates import is_short_report
 from .incident_match import Hit
 from ..model import Attribution, Claim, Document, Incident, Span, slugify
 
+# a word then "?" at the sentence's end; "??" and ".?" are encoding debris in some datasets, not questions
+QUESTION_END = re.compile(r"\w[\"”’)]*\?\s*$")
 BACK_SENTENCES = 2  # how far back "the attack" may refer
 MAX_CLAIMS = 300  # per document: a long report repeats its accusations
 
@@ -79,6 +82,8 @@ def sentence_claims(doc: Document, kb: Any, sents: list[Span], ms: list[M], incs
             continue
         if HYPOTHETICAL.search(text, s.start, s.end) and not ATTRIB_VERB.search(text, s.start, s.end):
             continue
+        if QUESTION_END.search(text, s.start, s.end) and "??" not in text[s.start:s.end]:
+            continue  # a question ("is the announcement going to blame these hackers?") claims nothing
         # on the cyber topic: the sentence (or the one before, for "Russia denied it") speaks of it;
         # "accusing the Kosovo Liberation Army of organ trafficking" in a speech is no attribution
         prev = sents[i - 1] if i else s
