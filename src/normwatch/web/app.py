@@ -12,6 +12,7 @@ escaping could not run.
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 from collections import OrderedDict
@@ -199,6 +200,13 @@ ERROR_SCHEMA = {
 }
 
 
+# What each ?format= value answers with (web/export.py, web/export_api.py).
+FORMAT_MEDIA_TYPES = {
+    "csv": ("text/csv",), "jsonl": ("application/x-ndjson",), "stix": ("application/stix+json",),
+    "datapackage": ("application/zip",), "parquet": ("application/vnd.apache.parquet", "application/zip"),
+}
+
+
 def _documented_openapi(app: FastAPI) -> Callable[[], dict]:
     """The OpenAPI document as the API really answers (issue 13, checked by schemathesis): errors in
     the one error shape (400 and 404; FastAPI's 422 is never sent), and the CSV and JSONL bodies a
@@ -218,10 +226,14 @@ def _documented_openapi(app: FastAPI) -> Callable[[], dict]:
                 responses.pop("422", None)
                 for status, what in (("400", "invalid request parameter"), ("404", "no such id")):
                     responses.setdefault(status, {"description": what, "content": body})
-                if any(p.get("name") == "format" for p in op.get("parameters", [])):
+                fmt = next((p for p in op.get("parameters", []) if p.get("name") == "format"), None)
+                if fmt is not None:
+                    named = json.dumps(fmt.get("schema", {}))
                     content = responses.setdefault("200", {"description": "OK"}).setdefault("content", {})
-                    content.setdefault("text/csv", {"schema": {"type": "string"}})
-                    content.setdefault("application/x-ndjson", {"schema": {"type": "string"}})
+                    for name, types in FORMAT_MEDIA_TYPES.items():
+                        if f"{name}" in named:
+                            for media in types:
+                                content.setdefault(media, {"schema": {}})
         app.openapi_schema = schema
         return schema
 
