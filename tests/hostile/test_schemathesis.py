@@ -69,7 +69,7 @@ def test_schemathesis_no_server_errors(server, tmp_path, capsys):
                           "--checks", "not_a_server_error,response_schema_conformance,content_type_conformance",
                           "-n", "10", "--max-time", str(MAX_TIME), "--seed", "13", "-w", "1",
                           "--request-timeout", "10", "--report", "junit", "--report-junit-path", str(junit)],
-                         capture_output=True, text=True, timeout=MAX_TIME + 120)
+                         capture_output=True, text=True, timeout=MAX_TIME + 120, cwd=tmp_path)  # its cache stays out of the repo
     out = run.stdout + run.stderr
     m = re.search(r"(\d+) generated, (\d+) passed", out)
     assert run.returncode == 0 and "FAILURES" not in out, out[-5000:]
