@@ -14,7 +14,7 @@ import json
 import time
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -24,8 +24,9 @@ from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
 from .. import neardup
 from ..errors import StoreError
-from ..model import Document, Rejection, content_hash
+from ..model import Document, Rejection
 from . import adapters
+from .rows import band_rows, document_row, fact_rows, write_fact_rows
 from . import schema as s
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -114,10 +115,6 @@ def _safe(url: str) -> str:
         return make_url(url).render_as_string(hide_password=True)
     except Exception:  # noqa: BLE001 - an unparsable URL is shown as given
         return url
-
-
-def _spans_json(spans: Iterable) -> str:
-    return json.dumps([sp.as_list() for sp in spans])
 
 
 class Store:
@@ -215,17 +212,10 @@ class Store:
                 return "re-extracted"
             dup_of = self.find_near_duplicate(conn, sig, near_dup_threshold)
             doc.near_duplicate_of = dup_of
-            m = doc.meta
-            conn.execute(insert(s.documents), {
-                "id": doc.id, "source": doc.source, "raw_ref": doc.raw_ref, "url": m.url,
-                "title": m.title, "publisher": m.publisher, "author": m.author,
-                "published": m.published, "language": m.language, "speaker": m.speaker,
-                "text": doc.text, "chars": len(doc.text), "content_hash": content_hash(doc.text),
-                "minhash": neardup.to_bytes(sig), "near_duplicate_of": dup_of, "run_id": run_id,
-                "ingested_at": now()})
-            conn.execute(insert(s.minhash_bands), [
-                {"doc_id": doc.id, "band": b, "key": k} for b, k in enumerate(neardup.band_keys(sig))])
-            self.adapter.index_document(conn, doc.id, m.title, doc.text)
+            conn.execute(insert(s.documents), document_row(doc, sig, near_duplicate_of=dup_of, run_id=run_id,
+                                                           ingested_at=now()))
+            conn.execute(insert(s.minhash_bands), band_rows(doc.id, sig))
+            self.adapter.index_document(conn, doc.id, doc.meta.title, doc.text)
             self._insert_facts(conn, doc)
             return "near-duplicate" if dup_of else "added"
 
@@ -234,43 +224,7 @@ class Store:
             conn.execute(delete(t).where(t.c.doc_id == doc_id))
 
     def _insert_facts(self, conn: Connection, doc: Document) -> None:
-        d = doc.id
-        rows = [{"doc_id": d, "layer": "paragraph", "start": p.start, "end": p.end, "label": None, "how": None}
-                for p in doc.paragraphs]
-        rows += [{"doc_id": d, "layer": "sentence", "start": p.start, "end": p.end, "label": None, "how": None}
-                 for p in doc.sentences]
-        rows += [{"doc_id": d, "layer": "mention", "start": m.span.start, "end": m.span.end,
-                  "label": m.kb_id, "how": m.how} for m in doc.mentions]
-        self._insert(conn, s.spans, rows)
-        self._insert(conn, s.actors, [
-            {"doc_id": d, "actor": a.id, "kind": a.kind, "name": a.name, "role": a.role,
-             "affiliation": a.affiliation, "spans": _spans_json(a.spans)} for a in doc.actors])
-        self._insert(conn, s.statements, [
-            {"doc_id": d, "speaker": st.speaker, "affiliation": st.affiliation, "direct": st.direct,
-             "start": st.span.start, "end": st.span.end} for st in doc.statements])
-        self._insert(conn, s.stances, [
-            {"doc_id": d, "actor": st.actor, "affiliation": st.affiliation, "target": st.target,
-             "polarity": st.polarity, "confidence": st.confidence,
-             "start": st.evidence.start, "end": st.evidence.end} for st in doc.stances])
-        self._insert(conn, s.instrument_mentions, [
-            {"doc_id": d, "instrument": im.instrument, "start": im.span.start, "end": im.span.end}
-            for im in doc.instrument_mentions])
-        self._insert(conn, s.subscriptions, [
-            {"doc_id": d, "actor": sb.actor, "instrument": sb.instrument, "action": sb.action, "date": sb.date,
-             "start": sb.evidence.start, "end": sb.evidence.end} for sb in doc.subscriptions])
-        for inc in doc.incidents:
-            res = conn.execute(insert(s.incidents).values(
-                doc_id=d, incident=inc.incident, victim=inc.victim, type=inc.type, date=inc.date,
-                spans=_spans_json(inc.spans)))
-            row_id = res.inserted_primary_key[0]
-            self._insert(conn, s.attributions, [
-                {"doc_id": d, "incident_row": row_id, "incident": inc.incident, "accused": a.accused,
-                 "claimant": a.claimant, "certainty": a.certainty, "via": a.via,
-                 "start": a.evidence.start, "end": a.evidence.end} for a in inc.attributions])
-        self._insert(conn, s.events, [
-            {"doc_id": d, "event": e.event, "name": e.name, "place": e.place, "start_date": e.start,
-             "end_date": e.end, "participants": json.dumps(e.participants), "outcome": e.outcome,
-             "start": e.span.start, "end": e.span.end} for e in doc.events])
+        write_fact_rows(conn, fact_rows(doc))
 
     @staticmethod
     def _insert(conn: Connection, table, rows: list[dict[str, Any]]) -> None:

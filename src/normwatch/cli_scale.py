@@ -1,0 +1,36 @@
+"""`normwatch copy` and `normwatch load`: moving a store's contents between databases (issue 12).
+
+    normwatch copy --from sqlite:///var/normwatch.db --to postgresql://host/normwatch
+    normwatch load out/ --db postgresql://host/normwatch      # Parquet written by jobs/spark_extract.py
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from .errors import NormwatchError
+
+
+def _store(url: str):
+    from .store import Store
+
+    return Store(url)
+
+
+@click.command(name="copy")
+@click.option("--from", "source", required=True, help="SQLAlchemy URL of the store to copy from")
+@click.option("--to", "target", required=True, help="SQLAlchemy URL of the store to copy into (created if new)")
+def copy_command(source, target):
+    """Copy every document, fact, rejection, review and run from one store into another (idempotent)."""
+    from .store.transfer import copy_store
+
+    try:
+        counts = copy_store(_store(source), _store(target))
+    except NormwatchError as e:
+        click.echo(f"error: {e}", err=True)
+        sys.exit(2)
+    facts = sum(v for k, v in counts.items() if k not in ("documents", "already", "rejections", "reviews", "runs"))
+    click.echo(f"copied {counts['documents']} documents ({counts['already']} already there), {facts} fact rows, "
+               f"{counts['rejections']} rejections, {counts['reviews']} reviews, {counts['runs']} runs")
