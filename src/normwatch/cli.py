@@ -85,11 +85,12 @@ class _Progress:
 
 @cli.command()
 @click.argument("inputs", nargs=-1, required=True)
-@settings_options("db", *INPUT_SETTINGS, "prefilter", "extract", "near_dup_threshold")
+@settings_options("db", *INPUT_SETTINGS, "prefilter", "extract", "near_dup_threshold", "workers")
 @click.option("--quiet", "-q", is_flag=True, help="no progress line")
 def ingest(inputs, quiet, **options):
     """Read files, directories, URLs, WARC/WET and JSONL into the store."""
     from .ingest import ingest as run_ingest
+    from .ingest_pool import resolve_workers
 
     settings = _settings(**options)
     try:
@@ -97,7 +98,8 @@ def ingest(inputs, quiet, **options):
         run_id = store.start_run("ingest", list(inputs))
         progress = _Progress(not quiet)
         t0 = time.perf_counter()
-        counts = run_ingest(list(inputs), store, settings, run_id=run_id, on_event=progress)
+        counts = run_ingest(list(inputs), store, settings, run_id=run_id, on_event=progress,
+                            workers=resolve_workers(settings.workers))
         progress.clear()
         store.finish_run(run_id, counts.as_dict())
     except NormwatchError as e:

@@ -29,6 +29,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("prefilter", True, "drop pages with nothing about cyber policy before cleaning them"),
     Setting("near_dup_threshold", 0.7, "estimated Jaccard similarity above which two documents are near-duplicates"),
     Setting("extract", True, "run the fact extraction stages on ingested documents"),
+    # issue 12: ingest's process pool
+    Setting("workers", 0, "processes that clean and extract documents during ingest (0: one per core)"),
 )
 
 
@@ -43,6 +45,7 @@ class Settings:
     prefilter: bool = True
     near_dup_threshold: float = 0.7
     extract: bool = True
+    workers: int = 0
 
     @classmethod
     def load(cls, **overrides: Any) -> "Settings":
