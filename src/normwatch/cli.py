@@ -265,9 +265,10 @@ def _add_commands_from_modules() -> None:
     cli.add_command(kb)
     cli.add_command(eval_command, name="eval")
     # issue 12: store-to-store copy and the Parquet loader of the Spark job's output
-    from .cli_scale import copy_command
+    from .cli_scale import copy_command, load_command
 
     cli.add_command(copy_command)
+    cli.add_command(load_command)
     try:
         from .cli_web import serve
     except ImportError as e:  # the web extra is missing: say how to get it instead of failing

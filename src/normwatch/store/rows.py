@@ -94,14 +94,15 @@ def write_fact_rows(conn: Connection, rows: dict[str, list[dict[str, Any]]]) -> 
         batch = rows.get(name) or []
         if not batch:
             continue
+        # the table's own columns only: rows from elsewhere (Parquet) carry `seq` and `month` too
+        keep = [c for c in tables[name].columns.keys() if c != "id"]
         if name == "incidents":
             for r in batch:
-                res = conn.execute(insert(s.incidents).values({k: v for k, v in r.items() if k != "id"}))
+                res = conn.execute(insert(s.incidents).values({k: r.get(k) for k in keep}))
                 incident_ids[(r["doc_id"], r["id"])] = res.inserted_primary_key[0]
             continue
+        batch = [{k: r.get(k) for k in keep} for r in batch]
         if name == "attributions":
-            batch = [{**{k: v for k, v in r.items() if k != "id"},
-                      "incident_row": incident_ids[(r["doc_id"], r["incident_row"])]} for r in batch]
-        else:
-            batch = [{k: v for k, v in r.items() if k != "id"} for r in batch]
+            for r, orig in zip(batch, rows[name]):
+                r["incident_row"] = incident_ids[(orig["doc_id"], orig["incident_row"])]
         conn.execute(insert(tables[name]), batch)

@@ -54,8 +54,13 @@ def write_documents(target: Store, docs: list[dict], facts: dict[str, list[dict]
     def run(conn: Connection) -> tuple[list[str], list[str]]:
         ids = [d["id"] for d in docs]
         have = set(conn.execute(select(s.documents.c.id).where(s.documents.c.id.in_(ids))).scalars()) if ids else set()
-        new = [d for d in docs if d["id"] not in have]
-        new_ids = {d["id"] for d in new}
+        new, new_ids = [], set()
+        for d in docs:
+            if d["id"] in have or d["id"] in new_ids:  # the same document twice in one batch: keep the first
+                have.add(d["id"])
+                continue
+            new.append(d)
+            new_ids.add(d["id"])
         for d in new:
             row = {c: d.get(c) for c in s.documents.columns.keys()}
             if run_map is not None:
