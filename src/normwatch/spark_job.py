@@ -28,9 +28,9 @@ from .model import Document, Rejection
 from .settings import Settings
 from .sources import iter_inputs
 from .store import schema as s
-from .store.rows import FACT_TABLE_ORDER, document_row, fact_rows
+from .store.rows import PER_DOC_TABLES, document_row, fact_rows, layout_rows
 
-TABLES = ("documents", *FACT_TABLE_ORDER, "rejections")
+TABLES = ("documents", *PER_DOC_TABLES, "rejections")
 # named counters: every record ends in exactly one of the outcome counters
 COUNTERS = ("paths", "records", "documents", "filtered", "rejected_source", "rejected_clean",
             "rejected_extract", "rejected_other", "failed_paths")
@@ -98,7 +98,7 @@ def document_rows(doc: Document, seq: int) -> Iterator[tuple[str, dict[str, Any]
     row = document_row(doc, neardup.signature(doc.text), near_duplicate_of=None, run_id=None, ingested_at=_now())
     row.pop("run_id")
     yield "documents", {**row, "seq": seq, "month": month}
-    for table, rows in fact_rows(doc).items():
+    for table, rows in {"document_layout": layout_rows(doc), **fact_rows(doc)}.items():
         for r in rows:
             yield table, {**r, "seq": seq, "month": month}
 

@@ -26,7 +26,7 @@ from .. import neardup
 from ..errors import StoreError
 from ..model import Document, Rejection
 from . import adapters
-from .rows import band_rows, document_row, fact_rows, write_fact_rows
+from .rows import band_rows, document_row, fact_rows, layout_rows, write_fact_rows
 from . import schema as s
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -216,6 +216,7 @@ class Store:
                                                            ingested_at=now()))
             conn.execute(insert(s.minhash_bands), band_rows(doc.id, sig))
             self.adapter.index_document(conn, doc.id, doc.meta.title, doc.text)
+            write_fact_rows(conn, {"document_layout": layout_rows(doc)})  # PDF input (issue 15)
             self._insert_facts(conn, doc)
             return "near-duplicate" if dup_of else "added"
 
@@ -301,4 +302,10 @@ class Store:
             out = {"doc": {k: d[k] for k in ("id", "source", "title", "publisher", "author", "published",
                                              "language", "url", "speaker", "near_duplicate_of", "text")}}
             out.update(facts_from_rows(d["text"], rows))
+            layout = conn.execute(select(s.document_layout).where(s.document_layout.c.doc_id == doc_id)).first()
+            if layout is not None:  # PDF input (issue 15): as Document.to_contract gives it
+                from ..model import page_ranges
+
+                out["doc"]["symbol"] = layout.symbol
+                out["doc"]["pages"] = page_ranges([tuple(p) for p in json.loads(layout.pages)], len(d["text"]))
             return out

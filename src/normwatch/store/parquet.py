@@ -19,7 +19,7 @@ from typing import Any
 
 from ..errors import StoreError
 from .db import Store
-from .rows import FACT_TABLE_ORDER
+from .rows import PER_DOC_TABLES as FACT_TABLE_ORDER
 from .transfer import BATCH, write_documents, write_keyed
 
 

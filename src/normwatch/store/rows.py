@@ -24,7 +24,10 @@ from . import schema as s
 # every per-document table, in an order that satisfies the foreign keys (incidents before attributions)
 FACT_TABLE_ORDER = ("spans", "actors", "statements", "stances", "instrument_mentions", "subscriptions",
                     "incidents", "attributions", "events")
-DOC_COLUMNS = tuple(c.name for c in s.documents.columns)
+# per-document tables beside the facts, kept on re-extraction (the page map of a PDF, issue 15)
+DOC_EXTRA_TABLES = ("document_layout",)
+# every table a document's rows go to, besides `documents` and `minhash_bands`
+PER_DOC_TABLES = (*DOC_EXTRA_TABLES, *FACT_TABLE_ORDER)
 
 
 def _spans_json(spans: Iterable) -> str:
@@ -83,14 +86,22 @@ def fact_rows(doc: Document) -> dict[str, list[dict[str, Any]]]:
     }
 
 
+def layout_rows(doc: Document) -> list[dict[str, Any]]:
+    """The page map of a document read from a PDF (none for other documents)."""
+    if not doc.pages:
+        return []
+    return [{"doc_id": doc.id, "symbol": doc.meta.symbol, "page_count": len(doc.pages),
+             "pages": json.dumps([list(p) for p in doc.pages])}]
+
+
 def write_fact_rows(conn: Connection, rows: dict[str, list[dict[str, Any]]]) -> None:
-    """Insert fact rows; each row's own `id` is dropped (the target numbers them), incident keys mapped.
+    """Insert fact (and `document_layout`) rows; each row's own `id` is dropped (the target numbers them), incident keys mapped.
 
     Incident keys are unique per document: (doc_id, key) -> the target's row id of that incident.
     """
     tables = s.metadata.tables
     incident_ids: dict[tuple[str, Any], int] = {}
-    for name in FACT_TABLE_ORDER:
+    for name in (*DOC_EXTRA_TABLES, *FACT_TABLE_ORDER):
         batch = rows.get(name) or []
         if not batch:
             continue

@@ -22,7 +22,7 @@ from .. import neardup
 from ..errors import StoreError
 from . import schema as s
 from .db import WRITE_ATTEMPTS, Store, _retryable
-from .rows import FACT_TABLE_ORDER, write_fact_rows
+from .rows import PER_DOC_TABLES, write_fact_rows
 
 BATCH = 200  # documents per transaction
 TABLES = s.metadata.tables
@@ -76,7 +76,7 @@ def write_documents(target: Store, docs: list[dict], facts: dict[str, list[dict]
             if doc_bands:
                 conn.execute(insert(s.minhash_bands), doc_bands)
             target.adapter.index_document(conn, d["id"], d.get("title"), d["text"])
-        write_fact_rows(conn, {t: [r for r in facts.get(t, []) if r["doc_id"] in new_ids] for t in FACT_TABLE_ORDER})
+        write_fact_rows(conn, {t: [r for r in facts.get(t, []) if r["doc_id"] in new_ids] for t in PER_DOC_TABLES})
         return [d["id"] for d in new], sorted(have)
 
     def attempt():
@@ -102,6 +102,24 @@ def write_keyed(target: Store, table_name: str, rows: list[dict], key: tuple[str
                 if run_map is not None and "run_id" in row:
                     row["run_id"] = run_map.get(row["run_id"])
                 conn.execute(insert(table), row)
+                added += 1
+        return added
+
+    return _retry(table_name, attempt)
+
+
+def write_verbatim(target: Store, table_name: str, rows: list[dict]) -> int:
+    """Insert rows, keys included, whose primary key the target lacks (tables keyed by URL or slug)."""
+    table = TABLES[table_name]
+    pk = [c.name for c in table.primary_key.columns]
+
+    def attempt() -> int:
+        added = 0
+        with target.engine.begin() as conn:
+            for r in rows:
+                if conn.execute(select(*table.primary_key.columns).where(*(table.c[k] == r[k] for k in pk))).first():
+                    continue
+                conn.execute(insert(table), r)
                 added += 1
         return added
 
@@ -152,15 +170,15 @@ def copy_store(source: Store, target: Store, on_batch: Callable[[dict], None] | 
             for docs in _doc_batches(conn, roots):
                 ids = [x["id"] for x in docs]
                 facts = {t: [dict(r) for r in conn.execute(select(TABLES[t]).where(TABLES[t].c.doc_id.in_(ids))
-                                                           .order_by(TABLES[t].c.id)).mappings()]
-                         for t in FACT_TABLE_ORDER}
+                                                           .order_by(*TABLES[t].primary_key.columns)).mappings()]
+                         for t in PER_DOC_TABLES}
                 bands = [dict(r) for r in conn.execute(select(s.minhash_bands)
                                                        .where(s.minhash_bands.c.doc_id.in_(ids))).mappings()]
                 added, have = write_documents(target, docs, facts, bands, run_map=run_map)
                 counts["documents"] += len(added)
                 counts["already"] += len(have)
                 added_ids = set(added)
-                for t in FACT_TABLE_ORDER:
+                for t in PER_DOC_TABLES:
                     counts[t] = counts.get(t, 0) + sum(1 for r in facts[t] if r["doc_id"] in added_ids)
                 if on_batch:
                     on_batch(counts)
@@ -168,4 +186,11 @@ def copy_store(source: Store, target: Store, on_batch: Callable[[dict], None] | 
         counts["rejections"] = write_keyed(target, "rejections", rej, ("raw_ref", "stage", "code"), run_map)
         rev = [dict(r) for r in conn.execute(select(s.reviews).order_by(s.reviews.c.id)).mappings()]
         counts["reviews"] = write_keyed(target, "reviews", rev, ("doc_id", "fact_kind", "fact_key"))
+        # every other table (watched sources and items, alerts ...), as it is, by its primary key
+        handled = {"documents", "minhash_bands", "runs", "rejections", "reviews", *PER_DOC_TABLES}
+        for table in s.metadata.sorted_tables:
+            if table.name in handled:
+                continue
+            rows = [dict(r) for r in conn.execute(select(table)).mappings()]
+            counts[table.name] = write_verbatim(target, table.name, rows)
     return counts
