@@ -128,7 +128,20 @@ def bench_spark(pages: int, tmp: Path) -> dict:
     # Spark's cost per record beyond the extraction itself: core-seconds per record on 2 cores,
     # less what one process spends per record
     out["overhead_ms_per_record"] = round((2 * spark_wall - wall) / pages * 1000, 1)
-    out["same_facts"] = facts(url) == facts(spark_url)
+    out["stats_single"], out["stats_spark"] = facts(url), facts(spark_url)
+    out["same_facts"] = out["stats_single"] == out["stats_spark"]
+    from normwatch.store import Store
+
+    a, b = Store(url), Store(spark_url)
+    out["same_ids"] = a.document_ids() == b.document_ids()
+    # documents whose stored record differs: the near-duplicate link alone, or facts too
+    diff = [i for i in a.document_ids() if a.get_document(i) != b.get_document(i)]
+    only_link = [i for i in diff if {**a.get_document(i)["doc"], "near_duplicate_of": None} ==
+                 {**b.get_document(i)["doc"], "near_duplicate_of": None}
+                 and {k: v for k, v in a.get_document(i).items() if k != "doc"} ==
+                 {k: v for k, v in b.get_document(i).items() if k != "doc"}]
+    out["documents_differing"] = len(diff)
+    out["documents_differing_in_near_duplicate_link_only"] = len(only_link)
     out["load_after"] = load()
     return out
 

@@ -4,8 +4,8 @@
 
 One month partition at a time (documents of the month and their fact rows; the job writes a
 fact row under its document's month), so memory is bounded by the largest month, not the
-output. Within a month documents are stored in input order (`seq`), each linked to a
-near-duplicate already in the store exactly as `normwatch ingest` would link it. A document
+output. Near-duplicate links are made afterwards over the whole load in input order (`seq`),
+exactly as `normwatch ingest` over the same inputs would make them (`link_near_duplicates`). A document
 already in the store is left as it is; a rejection already recorded is not added again.
 Rows the prefilter dropped (stage "prefilter") stay in the Parquet unless `with_skips`:
 on a news crawl they are most records, and ingest does not store them either.
@@ -37,6 +37,44 @@ def _months(dataset: Path) -> list[str]:
     return sorted(p.name for p in dataset.glob("month=*") if p.is_dir()) if dataset.exists() else []
 
 
+def link_near_duplicates(target: Store, new_docs: list[tuple[int, str, bytes]], threshold: float) -> int:
+    """Link the loaded documents to their near-duplicates as one ingest in input order would.
+
+    Documents are stored month by month; their links are made afterwards, in `seq` order over the
+    whole load: a document's candidates are what the store held before the load (oldest first),
+    then the loaded documents before it in input order, and it links to the first one close
+    enough (to that one's own original, so copies form a star), as `Store.find_near_duplicate`.
+    """
+    from sqlalchemy import update
+
+    from .. import neardup
+    from . import schema as s
+    from .db import _near_candidates
+
+    order = {doc_id: seq for seq, doc_id, _ in new_docs}
+    new_docs = sorted(new_docs)
+    links: dict[str, str | None] = {}
+    linked = 0
+    for i in range(0, len(new_docs), BATCH):
+        with target.engine.begin() as conn:
+            for seq, doc_id, minhash in new_docs[i:i + BATCH]:
+                sig = neardup.from_bytes(minhash)
+                params = {f"k{b}": k for b, k in enumerate(neardup.band_keys(sig))}
+                cands = [r for r in conn.execute(_near_candidates(), params).all()
+                         if r.id != doc_id and (r.id not in order or order[r.id] < seq)]
+                # held before the load first (by ingest time, as the query orders them), then input order
+                cands.sort(key=lambda r: (r.id in order, order.get(r.id, 0)))
+                for r in cands:
+                    if neardup.jaccard(neardup.from_bytes(r.minhash), sig) >= threshold:
+                        root = links.get(r.id, r.near_duplicate_of) if r.id in order else r.near_duplicate_of
+                        links[doc_id] = root or r.id
+                        conn.execute(update(s.documents).where(s.documents.c.id == doc_id)
+                                     .values(near_duplicate_of=links[doc_id]))
+                        linked += 1
+                        break
+    return linked
+
+
 def load_parquet(path: str | Path, target: Store, *, with_skips: bool = False, near_dup_threshold: float = 0.7) -> dict:
     """Load every dataset under `path` (as jobs/spark_extract.py writes them) into `target`."""
     try:
@@ -47,6 +85,7 @@ def load_parquet(path: str | Path, target: Store, *, with_skips: bool = False, n
     if not (root / "documents").is_dir() and not (root / "rejections").is_dir():
         raise StoreError(f"{root}: no documents/ or rejections/ dataset here", hint="give the Spark job's output directory")
     run_id = target.start_run("load", [str(root)])
+    new_docs: list[tuple[int, str, bytes]] = []  # (seq, id, minhash) of the documents this load adds
     counts = {"documents": 0, "already": 0, "rejections": 0, "skips_left_out": 0}
     for month in _months(root / "documents"):
         docs = sorted(_read(root / "documents", month), key=lambda r: r["seq"])
@@ -63,12 +102,14 @@ def load_parquet(path: str | Path, target: Store, *, with_skips: bool = False, n
             for d in batch:
                 keep.setdefault(d["id"], d["seq"])
             rows = {t: [r for key in keep.items() for r in facts[t].get(key, [])] for t in FACT_TABLE_ORDER}
-            added, have = write_documents(target, batch, rows, None, link_near_duplicates=True,
-                                          near_dup_threshold=near_dup_threshold)
+            added, have = write_documents(target, batch, rows, None)
+            by_id = {d["id"]: d for d in batch}
+            new_docs += [(by_id[i]["seq"], i, by_id[i]["minhash"]) for i in added]
             counts["documents"] += len(added)
             counts["already"] += len(have)
             for t in FACT_TABLE_ORDER:
                 counts[t] = counts.get(t, 0) + sum(len(facts[t].get((d, keep[d]), [])) for d in added)
+    counts["near_duplicates"] = link_near_duplicates(target, new_docs, near_dup_threshold)
     rejections = []
     for r in _read(root / "rejections"):
         if r["stage"] == "prefilter" and not with_skips:
