@@ -28,6 +28,7 @@ TS_CONFIG = "english"
 # characters of the text indexed: a tsvector must stay under 1 MB, and a document of random
 # unique tokens reaches that near 1M characters; a limit keeps such a document storable
 INDEXED_CHARS = 500_000
+HEADLINE_CHARS = 20_000  # characters ts_headline reads for a snippet (it costs ~0.3 ms per 1,000)
 SEARCH_WINDOW = 500  # most recently stored matches ranked per query, as on SQLite (adapters.SQLiteAdapter)
 HEADLINE = "StartSel=[, StopSel=], MaxWords=24, MinWords=10, MaxFragments=2, FragmentDelimiter=\" … \""
 # pg_advisory_xact_lock keys: one for migrations, the rest derived from a document's id and bands
@@ -88,12 +89,14 @@ class PostgresAdapter(GenericAdapter):
         # word matches most of a large store (the same window SQLite's search uses)
         rows = conn.execute(text(
             "WITH q AS (SELECT websearch_to_tsquery(:cfg, :q) AS q), "
-            "recent AS (SELECT d.id, d.search FROM documents d, q WHERE d.search @@ q.q "
+            # ids only in the sort: carrying the tsvector would read every match's from TOAST
+            "recent AS (SELECT d.id FROM documents d, q WHERE d.search @@ q.q "
             "           ORDER BY d.ingested_at DESC, d.id DESC LIMIT :window), "
-            "top AS (SELECT r.id, ts_rank(r.search, q.q) AS rank FROM recent r, q "
-            "        ORDER BY rank DESC, r.id LIMIT :n) "
+            "top AS (SELECT d.id, ts_rank(d.search, q.q) AS rank FROM recent r JOIN documents d ON d.id = r.id, q "
+            "        ORDER BY rank DESC, d.id LIMIT :n) "
             "SELECT d.id, d.title, d.source, d.published, top.rank, "
-            f"       ts_headline(:cfg, left(d.text, {INDEXED_CHARS}), q.q, :opts) AS snip "
+            # ts_headline parses the text it is given: the start of a long text is enough for a snippet
+            f"       ts_headline(:cfg, left(d.text, {HEADLINE_CHARS}), q.q, :opts) AS snip "
             "FROM top JOIN documents d ON d.id = top.id, q ORDER BY top.rank DESC, d.id"),
             {"cfg": TS_CONFIG, "q": query, "window": SEARCH_WINDOW, "n": limit, "opts": HEADLINE}).all()
         return [SearchHit(r.id, r.title, r.source, r.snip, float(r.rank), r.published) for r in rows]
