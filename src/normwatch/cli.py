@@ -272,6 +272,10 @@ def _add_commands_from_modules() -> None:
     cli.add_command(watch)
     cli.add_command(watch_sources)
     cli.add_command(alert)
+    from .cli_review import COMMANDS as review_commands  # issue 14: user, token, reextract, audit
+
+    for name, command in review_commands.items():
+        cli.add_command(command, name=name)
     # issue 12: store-to-store copy and the Parquet loader of the Spark job's output
     from .cli_scale import copy_command, load_command
 

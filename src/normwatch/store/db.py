@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from .. import neardup
 from ..errors import StoreError
 from ..model import Document, Rejection
-from . import adapters
+from . import adapters, reviews
 from .rows import band_rows, document_row, fact_rows, layout_rows, write_fact_rows
 from . import schema as s
 
@@ -71,13 +71,38 @@ def now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
+def _rv(r) -> dict[str, Any]:
+    """A fact's review fields (key, state, kept) when the row has them: the store's reads show review state."""
+    if "fact_key" not in r:
+        return {}
+    return {"fact_key": r["fact_key"], "review": r["review"] or "machine", "kept": bool(r["kept"])}
+
+
 def _actor_row(a) -> dict[str, Any]:
     return {"id": a["actor"], "kind": a["kind"], "name": a["name"], "role": a["role"],
-            "affiliation": a["affiliation"], "spans": json.loads(a["spans"])}
+            "affiliation": a["affiliation"], "spans": json.loads(a["spans"]), **_rv(a)}
 
 
-def facts_from_rows(text: str, rows) -> dict[str, Any]:
-    """The fact lists of the extraction contract from stored rows; `rows(table)` gives one document's rows."""
+def facts_from_rows(text: str, rows, *, review: bool = False) -> dict[str, Any]:
+    """The fact lists of the extraction contract from stored rows; `rows(table)` gives one document's rows.
+
+    `review=True` adds each fact's `fact_key`, `review` state and `kept` flag (the web layer's view)."""
+    out = _facts(text, rows)
+    if not review:
+        for facts in out.values():
+            for f in facts:
+                _drop_review(f)
+                for a in f.get("attributions", ()):
+                    _drop_review(a)
+    return out
+
+
+def _drop_review(f: dict[str, Any]) -> None:
+    for k in ("fact_key", "review", "kept"):
+        f.pop(k, None)
+
+
+def _facts(text: str, rows) -> dict[str, Any]:
     incidents = rows(s.incidents)
     attrs = rows(s.attributions)
     actor_rows = rows(s.actors)
@@ -85,25 +110,27 @@ def facts_from_rows(text: str, rows) -> dict[str, Any]:
         "actors": [_actor_row(a) for a in actor_rows if a["kind"] == "person"],
         "speaking_entities": [_actor_row(a) for a in actor_rows if a["kind"] != "person"],
         "statements": [{"speaker": r["speaker"], "affiliation": r["affiliation"], "direct": bool(r["direct"]),
-                        "span": [r["start"], r["end"]], "text": text[r["start"]:r["end"]]}
+                        "span": [r["start"], r["end"]], "text": text[r["start"]:r["end"]], **_rv(r)}
                        for r in rows(s.statements)],
         "stances": [{"actor": r["actor"], "affiliation": r["affiliation"], "target": r["target"],
                      "polarity": r["polarity"], "confidence": r["confidence"],
-                     "evidence": [r["start"], r["end"]]} for r in rows(s.stances)],
-        "instrument_mentions": [{"instrument": r["instrument"], "span": [r["start"], r["end"]]}
+                     "evidence": [r["start"], r["end"]], **_rv(r)} for r in rows(s.stances)],
+        "instrument_mentions": [{"instrument": r["instrument"], "span": [r["start"], r["end"]], **_rv(r)}
                                 for r in rows(s.instrument_mentions)],
         "subscriptions": [{"actor": r["actor"], "instrument": r["instrument"], "action": r["action"],
-                           "date": r["date"], "evidence": [r["start"], r["end"]]} for r in rows(s.subscriptions)],
+                           "date": r["date"], "evidence": [r["start"], r["end"]], **_rv(r)}
+                          for r in rows(s.subscriptions)],
         "incidents": [{"incident": i["incident"], "victim": i["victim"], "type": i["type"], "date": i["date"],
                        "spans": json.loads(i["spans"]),
                        "attributions": [{"accused": a["accused"], "claimant": a["claimant"],
                                          "certainty": a["certainty"], "via": a["via"],
-                                         "evidence": [a["start"], a["end"]]}
-                                        for a in attrs if a["incident_row"] == i["id"]]}
+                                         "evidence": [a["start"], a["end"]], **_rv(a)}
+                                        for a in attrs if a["incident_row"] == i["id"]], **_rv(i)}
                       for i in incidents],
         "events": [{"event": e["event"], "name": e["name"], "place": e["place"], "start": e["start_date"],
                     "end": e["end_date"], "participants": json.loads(e["participants"]),
-                    "outcome": e["outcome"], "span": [e["start"], e["end"]]} for e in rows(s.events)],
+                    "outcome": e["outcome"], "span": [e["start"], e["end"]], **_rv(e)}
+                   for e in rows(s.events)],
     }
 
 
@@ -209,6 +236,7 @@ class Store:
                     return "exists"
                 self._delete_facts(conn, doc.id)
                 self._insert_facts(conn, doc)
+                reviews.apply_reviews(conn, doc.id)  # human decisions outlive machine rows
                 return "re-extracted"
             dup_of = self.find_near_duplicate(conn, sig, near_dup_threshold)
             doc.near_duplicate_of = dup_of
@@ -218,6 +246,7 @@ class Store:
             self.adapter.index_document(conn, doc.id, doc.meta.title, doc.text)
             write_fact_rows(conn, {"document_layout": layout_rows(doc)})  # PDF input (issue 15)
             self._insert_facts(conn, doc)
+            reviews.apply_reviews(conn, doc.id)
             return "near-duplicate" if dup_of else "added"
 
     def _delete_facts(self, conn: Connection, doc_id: str) -> None:
@@ -230,7 +259,7 @@ class Store:
     @staticmethod
     def _insert(conn: Connection, table, rows: list[dict[str, Any]]) -> None:
         if rows:
-            conn.execute(insert(table), rows)
+            conn.execute(insert(table), reviews.add_keys(table, rows))
 
     # -- rejections -------------------------------------------------------------------------
     def add_rejection(self, rej: Rejection, run_id: int | None = None) -> None:

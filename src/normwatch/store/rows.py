@@ -19,6 +19,7 @@ from sqlalchemy.engine import Connection
 
 from .. import neardup
 from ..model import Document, content_hash
+from . import reviews
 from . import schema as s
 
 # every per-document table, in an order that satisfies the foreign keys (incidents before attributions)
@@ -109,10 +110,11 @@ def write_fact_rows(conn: Connection, rows: dict[str, list[dict[str, Any]]]) -> 
         keep = [c for c in tables[name].columns.keys() if c != "id"]
         if name == "incidents":
             for r in batch:
-                res = conn.execute(insert(s.incidents).values({k: r.get(k) for k in keep}))
+                row = reviews.add_keys(s.incidents, [{k: r.get(k) for k in keep}])[0]
+                res = conn.execute(insert(s.incidents).values(row))
                 incident_ids[(r["doc_id"], r["id"])] = res.inserted_primary_key[0]
             continue
-        batch = [{k: r.get(k) for k in keep} for r in batch]
+        batch = reviews.add_keys(tables[name], [{k: r.get(k) for k in keep} for r in batch])
         if name == "attributions":
             for r, orig in zip(batch, rows[name]):
                 r["incident_row"] = incident_ids[(orig["doc_id"], orig["incident_row"])]
