@@ -121,12 +121,15 @@ def _facts(text: str, rows) -> dict[str, Any]:
                            "date": r["date"], "evidence": [r["start"], r["end"]], **_rv(r)}
                           for r in rows(s.subscriptions)],
         "incidents": [{"incident": i["incident"], "victim": i["victim"], "type": i["type"], "date": i["date"],
-                       "spans": json.loads(i["spans"]),
+                       "title": i.get("title"), "spans": json.loads(i["spans"]),
                        "attributions": [{"accused": a["accused"], "claimant": a["claimant"],
                                          "certainty": a["certainty"], "via": a["via"],
                                          "evidence": [a["start"], a["end"]], **_rv(a)}
                                         for a in attrs if a["incident_row"] == i["id"]], **_rv(i)}
                       for i in incidents],
+        "claims": [{"accused": c["accused"], "actor": c["actor"], "claimant": c["claimant"],
+                    "certainty": c["certainty"], "via": c["via"], "incident": c["incident"], "basis": c["basis"],
+                    "evidence": [c["start"], c["end"]]} for c in rows(s.claims)],
         "events": [{"event": e["event"], "name": e["name"], "place": e["place"], "start": e["start_date"],
                     "end": e["end_date"], "participants": json.loads(e["participants"]),
                     "outcome": e["outcome"], "span": [e["start"], e["end"]], **_rv(e)}
@@ -307,7 +310,8 @@ class Store:
                             ("rejections", s.rejections), ("actors", s.actors), ("statements", s.statements),
                             ("stances", s.stances), ("instrument_mentions", s.instrument_mentions),
                             ("subscriptions", s.subscriptions), ("incidents", s.incidents),
-                            ("attributions", s.attributions), ("events", s.events), ("runs", s.runs)):
+                            ("attributions", s.attributions), ("claims", s.claims), ("events", s.events),
+                            ("runs", s.runs)):
                 q = select(func.count()).select_from(t)
                 if name == "near_duplicates":
                     q = q.where(s.documents.c.near_duplicate_of.is_not(None))

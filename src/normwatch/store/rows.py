@@ -24,7 +24,7 @@ from . import schema as s
 
 # every per-document table, in an order that satisfies the foreign keys (incidents before attributions)
 FACT_TABLE_ORDER = ("spans", "actors", "statements", "stances", "instrument_mentions", "subscriptions",
-                    "incidents", "attributions", "events")
+                    "incidents", "attributions", "claims", "events")
 # per-document tables beside the facts, kept on re-extraction (the page map of a PDF, issue 15)
 DOC_EXTRA_TABLES = ("document_layout",)
 # every table a document's rows go to, besides `documents` and `minhash_bands`
@@ -61,7 +61,7 @@ def fact_rows(doc: Document) -> dict[str, list[dict[str, Any]]]:
     incidents, attributions = [], []
     for key, inc in enumerate(doc.incidents, 1):
         incidents.append({"id": key, "doc_id": d, "incident": inc.incident, "victim": inc.victim, "type": inc.type,
-                          "date": inc.date, "spans": _spans_json(inc.spans)})
+                          "date": inc.date, "spans": _spans_json(inc.spans), "title": inc.name})
         attributions += [{"doc_id": d, "incident_row": key, "incident": inc.incident, "accused": a.accused,
                           "claimant": a.claimant, "certainty": a.certainty, "via": a.via,
                           "start": a.evidence.start, "end": a.evidence.end} for a in inc.attributions]
@@ -81,6 +81,9 @@ def fact_rows(doc: Document) -> dict[str, list[dict[str, Any]]]:
                           for sb in doc.subscriptions],
         "incidents": incidents,
         "attributions": attributions,
+        "claims": [{"doc_id": d, "incident": c.incident, "accused": c.accused, "actor": c.actor,
+                    "claimant": c.claimant, "certainty": c.certainty, "via": c.via, "basis": c.basis,
+                    "start": c.evidence.start, "end": c.evidence.end} for c in doc.all_claims()],
         "events": [{"doc_id": d, "event": e.event, "name": e.name, "place": e.place, "start_date": e.start,
                     "end_date": e.end, "participants": json.dumps(e.participants), "outcome": e.outcome,
                     "start": e.span.start, "end": e.span.end} for e in doc.events],

@@ -30,6 +30,7 @@ from sqlalchemy.engine import Connection, Engine
 from ..store import schema as s
 from ..store.db import facts_from_rows
 from ..store.review_filter import sql_condition as review_condition
+from .claim_queries import ClaimQueries
 
 MAX_LIMIT = 500
 DEFAULT_LIMIT = 50
@@ -182,7 +183,7 @@ def _quote(t) -> Any:
     return func.substr(s.documents.c.text, t.c.start + 1, t.c.end - t.c.start).label("quote")
 
 
-class Queries:
+class Queries(ClaimQueries):
     """Read-only access to a store for the web layer. Thread-safe; one per app."""
 
     def __init__(self, engine: Engine, adapter: Any, *, probe: Callable[[], Any] | None = None) -> None:
@@ -248,7 +249,7 @@ class Queries:
                 for name, t in (("documents", s.documents), ("actors", s.actors), ("statements", s.statements),
                                 ("stances", s.stances), ("instrument_mentions", s.instrument_mentions),
                                 ("subscriptions", s.subscriptions), ("incidents", s.incidents),
-                                ("attributions", s.attributions), ("events", s.events),
+                                ("attributions", s.attributions), ("claims", s.claims), ("events", s.events),
                                 ("rejections", s.rejections)):
                     out[name] = int(conn.execute(select(func.count()).select_from(t)).scalar_one())
                 return out
@@ -861,7 +862,7 @@ def _document_statements(engine: Engine) -> dict[str, Prepared]:
                                 .where(s.spans.c.doc_id == doc_id, s.spans.c.layer == "mention")
                                 .order_by(s.spans.c.start), engine)}
     for t in (s.actors, s.statements, s.stances, s.instrument_mentions, s.subscriptions, s.incidents,
-              s.attributions, s.events):
+              s.attributions, s.events, s.claims):
         out[t.name] = Prepared(select(t).where(t.c.doc_id == doc_id).order_by(t.c.id), engine)
     return out
 

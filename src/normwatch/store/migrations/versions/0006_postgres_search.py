@@ -5,14 +5,14 @@ neither; a store created since got both from 0001 (the adapter's create_search_i
 this is a no-op there (IF NOT EXISTS). Other databases are untouched.
 
 Revision ID: 0006
-Revises: 0008
+Revises: 0005
 """
 from alembic import op
 
 from normwatch.store import adapters
 
 revision = "0006"
-down_revision = "0008"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
