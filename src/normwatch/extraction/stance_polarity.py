@@ -11,45 +11,15 @@ from __future__ import annotations
 
 import re
 
+from ..kb import lexicon
 from .cues import HEDGES, flex_ws, negated, words_before
 
-SUPPORT_CUES = re.compile(flex_ws(
-    r"\b(?:support(?:s|ed|ing)?|back(?:s|ed|ing)?|endors(?:e|es|ed|ing)|welcom(?:e|es|ed|ing)|"
-    r"favou?r(?:s|ed|ing)?|in favou?r of|advocat(?:e|es|ed|ing)|champion(?:s|ed|ing)?|promot(?:e|es|ed|ing)|"
-    r"calls? for|called for|calling for|urg(?:e|es|ed|ing)|need(?:s|ed)?|require(?:s|d)?|want(?:s|ed)?|"
-    r"believes? in|believed in|agree(?:s|d)? (?:with|on|to)|(?:are|is|remain|remains) committed to|"
-    r"commitment (?:to|on)|reaffirm(?:s|ed)?|uphold(?:s)?|upheld|valu(?:e|es|ed)|appreciat(?:e|es|ed)|"
-    r"encourag(?:e|es|ed)|embrac(?:e|es|ed)|strengthen(?:s|ed|ing)?|implement(?:s|ed|ing)?|"
-    r"ready (?:for|to)|look(?:s|ing)? forward to|importance of|important|essential|vital|crucial|critical|indispensable|"
-    r"reinforc(?:e|es|ed|ing)|(?<!with )(?<!in )respect(?:s|ed|ing)?(?: for)?|underpinned by|grounded in|anchored in|guided by|"
-    r"must|should|emphasi[sz](?:e|es|ed|ing)|stress(?:es|ed)?|underlin(?:e|es|ed)|underscor(?:e|es|ed)|"
-    r"recogni[sz](?:e|es|ed)|adher(?:e|es|ed) to|abid(?:e|es) by|join(?:s|ed)?|ratif(?:y|ies|ied)|accede|"
-    r"contribut(?:e|es|ed) to|could contribute|useful|helpful|welcome|"
-    # what speeches and communiqués say when they want something done
-    r"imperative|necessary|necessity|requiring|pledg(?:e|es|ed|ing)|subscrib(?:e|es|ed|ing) to|"
-    r"observ(?:e|es|ed|ing|ance of)|compl(?:y|ies|ied|iance) with|accept(?:s|ed|ing)?|"
-    r"commit(?:s|ted|ting)? (?:ourselves |themselves |itself )?to|committed to|"
-    r"advanc(?:e|es|ed|ing)|foster(?:s|ed|ing)?|deepen(?:s|ed|ing)?|expand(?:s|ed|ing)?|enhanc(?:e|es|ed|ing)|"
-    r"prioriti[sz](?:e|es|ed|ing)|priority|key (?:to|for)|cornerstone|provid(?:e|es|ed|ing)|"
-    r"(?:efforts?|opportunity|determined|determination|ready|resolve|stand ready) to|apply|applying|"
-    # a speech's hortatives and invitations: "let us combine efforts", "I invite all States to share"
-    r"let us(?! not)|let[’']s(?! not)|invit(?:e|es|ed|ing)|deserv(?:e|es|ed|ing) (?:\w+ )?attention)\b"),
-    re.I,
-)
-OPPOSE_CUES = re.compile(flex_ws(
-    r"\b(?:oppos(?:e|es|ed|ing)|opposition to|reject(?:s|ed|ing)?|against(?! (?:the|this|that) backdrop)|object(?:s|ed)? to|resist(?:s|ed)?|"
-    r"say(?:s)? no to|said no to|refus(?:e|es|ed) to|criticis(?:e|es|ed)|criticiz(?:e|es|ed)|no need for|not needed|unnecessary|premature|"
-    r"sceptical|skeptical|concerns? (?:about|over)|counterproductive|counter-productive|undermin(?:e|es|ed|ing)|"
-    r"warn(?:s|ed)? against|prevent(?:s|ed|ing)?|avoid(?:s|ed|ing)?|curb(?:s|ed)?|stop(?:s|ped)?|halt|"
-    r"do(?:es)? not (?:need|support|want|accept)|don[’']t (?:need|support|want)|"
-    r"condemn(?:s|ed|ing)?|denounc(?:e|es|ed|ing)|unacceptable|not the time|rul(?:e|es|ed) out)\b"),
-    re.I,
-)
+# The position words are data (kb/data/lexicon/position.yaml); spaces match any whitespace.
+SUPPORT_CUES = re.compile(flex_ws(lexicon.table("position.support_cues").source()), re.I)
+OPPOSE_CUES = re.compile(flex_ws(lexicon.table("position.oppose_cues").source()), re.I)
 # A clause about someone breaking a rule ("Russia's war against Ukraine violates the Charter")
 # takes no position on the rule for the speaker: when such a word is the nearest cue, no stance.
-VIOLATION = re.compile(
-    r"\b(?:violat(?:e|es|ed|ing|ions?)|breach(?:es|ed|ing)?|contrary to|disregard(?:s|ed|ing)?|flout(?:s|ed|ing)?|"
-    r"in defiance of)\b", re.I)
+VIOLATION = lexicon.pattern("position.violation")
 # "against" is a preposition: it governs the noun phrase right after it, not a later target.
 AGAINST_REACH = 16
 

@@ -25,6 +25,7 @@ from bisect import bisect_right
 
 from ..extraction.quotes import Quote, find_quotes
 from ..extraction.speech import ISSUED_AFTER_SUBJECT, SPEECH_RE, STATEMENT_NOUN
+from ..extraction.topic import CyberContext
 from ..extraction.voices import CYBER, MAX_SENTENCE, first_person_statements, in_spans, joint_statements
 from ..model import Actor, Document, Span, Statement
 from ..pipeline import stage
@@ -187,6 +188,8 @@ def find_statements(doc: Document) -> list[Statement]:
         out.extend(joint)
     joint_spans = {j.span for j in joint}
     out.extend(reported)
+    out = _on_topic_only(doc, out, paragraphs, {(f.span.start, f.span.end) for f in first} if doc.meta and doc.meta.speaker
+                         else set(), joint_spans)
     seen: set[tuple[int, int, str | None]] = set()
     result = []
     for st in sorted(out, key=lambda s: (s.span.start, s.span.end)):
@@ -200,6 +203,28 @@ def find_statements(doc: Document) -> list[Statement]:
 
 
 HEADLINE_MAX_WORDS = 25
+
+
+def _on_topic_only(doc: Document, found: list[Statement], paragraphs: list[tuple[int, int]],
+                   own: set[tuple[int, int]], joint: set[Span]) -> list[Statement]:
+    """Drop quotes and reported speech off the cyber topic (a speech quoting its leader on guns,
+    a communiqué's paragraph on the law of the sea): only what is said in a paragraph on the
+    topic is a statement here. A document dense in cyber terms is on the topic throughout; one
+    with no cyber term at all has no topic to tell its passages apart by (the prefilter judges it)."""
+    ctx = CyberContext(doc.text)
+    if ctx.dense or not ctx.core_hits:
+        return found
+    pstarts = [p[0] for p in paragraphs]
+    keep = []
+    for st in found:
+        if (st.span.start, st.span.end) in own or st.span in joint:
+            keep.append(st)
+            continue
+        i = bisect_right(pstarts, st.span.start) - 1
+        pa, pb = paragraphs[i] if i >= 0 else (st.span.start, st.span.end)
+        if CYBER.search(doc.text, pa, min(pb, pa + 4 * MAX_SENTENCE)):
+            keep.append(st)
+    return keep
 
 
 def _headline(text: str, paragraphs: list[tuple[int, int]]) -> tuple[int, int] | None:
