@@ -32,7 +32,8 @@ class Target:
     confidence: float = 1.0  # a fixed polarity's confidence, else a weight on the cue's
     invert: bool = False  # the phrase names the opposite of the proposition ("arms race" for restraint)
     generic: bool = False  # "a new treaty": which proposition depends on context
-    broad: bool = False  # a broad phrase (`BROAD`): support only, and only with cyber words close by
+    broad: bool = False  # a broad phrase: support only, and only with cyber words close by
+    inner: bool = False  # a concept match (two word lists): a cue between its parts may govern it
 
 
 # Target phrases per proposition are data: kb/data/lexicon/stance_targets.yaml (fixed phrases,
@@ -89,7 +90,8 @@ class Entry:
     polarity: str | None = None
     invert: bool = False
     weight: float = 1.0
-    broad: bool = False  # a BROAD phrase: weaker, support only, cyber words close by
+    broad: bool = False  # a broad phrase: weaker, support only, cyber words close by
+    inner: bool = False  # from a concept table (`with` words)
 
 
 @dataclass
@@ -146,7 +148,7 @@ def proposition_table(kb: Any) -> PropositionTable:
             continue
         for src in tb.sources_each():
             entries.append(Entry(tb.target, re.compile(flex_ws(src), tb.flags()), "topic", tb.polarity, tb.invert,
-                                 BROAD_WEIGHT if tb.broad else 1.0, tb.broad))
+                                 BROAD_WEIGHT if tb.broad else 1.0, tb.broad, bool(tb.with_items)))
     if not ids:
         ids = {tb.target for tb in tables if tb.target.startswith("proposition:")}
     gate = LiteralGate()
@@ -216,10 +218,10 @@ def proposition_targets(text: str, a: int, b: int, kb: Any, hits: GateHits | Non
                 out.append(Target(pid, m.start(), m.end(), "oppose" if neg else "support", 0.85))
             elif e.broad:
                 out.append(Target(pid, m.start(), m.end(), e.polarity, (0.8 if e.polarity else 1.0) * e.weight,
-                                  e.invert, False, True))
+                                  e.invert, False, True, e.inner))
             else:
                 out.append(Target(pid, m.start(), m.end(), e.polarity, (0.8 if e.polarity else 1.0) * e.weight,
-                                  e.invert))
+                                  e.invert, False, False, e.inner))
     if hits is None or n in idx:
         for m in GENERIC_NEW.finditer(text, a, b):
             if not any(x.start <= m.start() < x.end for x in out):

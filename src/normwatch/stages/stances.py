@@ -610,6 +610,9 @@ def _unit_stances(doc: Document, u: Unit, insts: list[M], kb: Any, ctx: DocConte
             # a KB keyword is a weaker sign of the debate: its cue must stand close to it
             near = NEAR_CUE if t.confidence < 1.0 else 0
             got = polarity(text, u.start, u.end, t.start, t.end, instrument=tid.startswith("instrument:"), max_before=near)
+            if got is None and t.inner:
+                # a concept's cue may stand between its two parts ("efforts ... should be cooperative")
+                got = polarity(text, u.start, u.end, t.end, t.end, max_before=max(near, t.end - t.start + NEAR_CUE))
             if got is None and tid in TREATY_PROPOSITIONS and u.first_person \
                     and treaty_work(text, clause_bounds(text, u.start, u.end, t.start)[0], t.start):
                 got = ("support", 0.7)
@@ -621,6 +624,10 @@ def _unit_stances(doc: Document, u: Unit, insts: list[M], kb: Any, ctx: DocConte
             if got is None:
                 continue
             pol, conf = got[0], got[1] * t.confidence
+        if t.invert and t.inner and pol == "support":
+            # a concept naming what the proposition is against ("supply chain attacks"): a support
+            # cue before it governs something else far more often than it praises the attacks
+            continue
         if t.invert:
             pol = {"support": "oppose", "oppose": "support"}.get(pol, pol)
         if t.broad and pol != "support":
