@@ -16,8 +16,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
-from datetime import date, timedelta
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
 from ..kb import lexicon
 from ..kb.lexicon import flex_ws  # noqa: F401 - re-exported: the stages import it from here
