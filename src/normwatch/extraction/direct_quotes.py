@@ -13,7 +13,7 @@ import re
 from bisect import bisect_right
 
 from ..model import Actor, Document, Span, Statement
-from ..stages.actors import affiliation_of  # an organisation's affiliation, as the actors stage gives it
+from .speaking import affiliation_of  # an organisation's affiliation, as the actors stage gives it
 from .quotes import Quote
 from .speech import SPEECH_RE
 from .statement_refs import DIRECT_SPAN_MIN_WORDS, Refs, has_verb, sentence_bounds
