@@ -24,24 +24,8 @@ VIOLATION = lexicon.pattern("position.violation")
 AGAINST_REACH = 16
 
 # Predicates after the target: "X is part of the solution", "X, which is flexible enough".
-PRED_SUPPORT = re.compile(
-    # a coordinated subject may come between ("X, as well as Y, were essential")
-    r"^(?:,?\s+(?:and|as well as|or|together with)\s+[^.;]{0,70}?)?"
-    r"[\s,]{0,3}(?:which |that )?(?:is|are|was|were|remains?|has been|have been|could|can|will|would)?\s*"
-    r"(?:(?:also|still|very|really|truly|clearly)\s+)?"
-    r"(?:part of the solution|flexible enough|effective|working|works|useful|valuable|important|essential|"
-    r"crucial|vital|key|indispensable|the (?:best|right|only) (?:way|framework|basis)|a good (?:basis|model|start)|"
-    r"contribute|contributes|help|helps|needed|necessary|required|"
-    # an instrument praised as the framework: "provides the appropriate and primary legal framework"
-    r"provid(?:es|ed|e)\s+(?:the|an?)\s+(?:[\w-]+\s+){0,4}?(?:framework|basis|foundation|model|standard)|"
-    r"the\s+(?:appropriate|primary|main|principal)\s+(?:[\w-]+\s+){0,3}?(?:framework|basis|instrument|standard|tool))\b",
-    re.I,
-)
-PRED_OPPOSE = re.compile(
-    r"^[\s,]{0,3}(?:which |that )?(?:is|are|was|would be|remains?)\s+(?:(?:too|very|deeply)\s+)?"
-    r"(?:weak|flawed|unnecessary|premature|outdated|ineffective|inadequate|dangerous|not needed|a mistake)\b",
-    re.I,
-)
+PRED_SUPPORT = lexicon.pattern("position.predicate_support")
+PRED_OPPOSE = lexicon.pattern("position.predicate_oppose")
 # "weaker than X": X is preferred.
 COMPARE_BETTER = re.compile(
     r"\b(?:weaker|worse|less (?:effective|flexible|useful|practical)|inferior|no better)\s+(?:than|to)\s+(?:the\s+)?$",

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..kb import lexicon
+from .coref import instrument_pronouns
 from .cues import M, GateHits, LiteralGate, flex_ws, kb_cache, kb_get, negated, records, safe_regex, words_before
 
 
@@ -61,10 +62,12 @@ _CONTEXT_TERMS: dict[str, re.Pattern] = {
 
 # Anaphors for instruments and the instrument kinds each may refer to (None: any kind).
 ANAPHOR = re.compile(
-    r"\b(?:the|this|that|these|such an?|said) (draft|code|report|convention|treaty|call|declaration|norms|principles|resolution|document|charter|protocol|proposal|text)s?\b",
+    r"\b(?:the|this|that|these|such an?|said) (draft|code|report|convention|treaty|call|declaration|norms|principles|resolution|document|charter|protocol|proposal|text|instrument|agreement|accord|framework)s?\b",
     re.I)
 ANAPHOR_KINDS: dict[str, set[str] | None] = {
-    "draft": None, "document": None, "proposal": None, "text": None,
+    "draft": None, "document": None, "proposal": None, "text": None, "instrument": None, "pronoun": None,
+    "agreement": {"treaty", "protocol", "declaration"}, "accord": {"treaty", "declaration"},
+    "framework": {"un-report", "declaration", "code-of-conduct", "framework"},
     "code": {"code-of-conduct"},
     "report": {"un-report"},
     "convention": {"treaty", "protocol"},
@@ -298,7 +301,27 @@ def instrument_targets(text: str, a: int, b: int, insts: list[M], kb: Any, back_
         iid = resolve_anaphor(text, am.start(), am.group(1).lower(), insts, kb, back_to)
         if iid:
             out.append(Target(iid, am.start(), am.end(), None, 0.9))
+    # "accede to it", "It provides ...": a pronoun for the last instrument named (any kind)
+    for ps, pe in instrument_pronouns(text, a, b):
+        iid = resolve_anaphor(text, ps, "pronoun", insts, kb, max(back_to, ps - PRONOUN_REACH))
+        if iid and not any(t.start <= ps < t.end for t in out) and not _other_thing_between(text, insts, iid, ps):
+            out.append(Target(iid, ps, pe, None, 0.8))
     return out
+
+
+# A pronoun reaches back this far (characters) for its instrument ...
+PRONOUN_REACH = 400
+# ... and not past another thing it could stand for ("the NPT Review Conference ... opposed it").
+_OTHER_THING = re.compile(r"\b(?:treaty|convention|agreement|protocol|accord|declaration|document|resolution|"
+                          r"report|draft|plan|proposal|deal|text|conference|initiative|process|programme|program)\b", re.I)
+
+
+def _other_thing_between(text: str, insts: list[M], iid: str, pos: int) -> bool:
+    """Is there a noun the pronoun could stand for between the instrument's last mention and it?"""
+    last = max((m for m in insts if m.id == iid and m.end <= pos), key=lambda m: m.end, default=None)
+    if last is None:
+        return True
+    return bool(_OTHER_THING.search(text, last.end, pos))
 
 
 _INDEFINITE = re.compile(r"\b(?:an?|another|any|new|such an?)\s+(?:new\s+|\w+\s+)?$", re.I)
