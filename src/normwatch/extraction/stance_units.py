@@ -13,23 +13,15 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Any
 
+from ..kb import lexicon
 from ..model import Document, Span
 from .cues import FIRST_PERSON, LiteralGate, M, enclosing, within
 from .stance_polarity import clause_bounds
 
 # How many sentences back an anaphor ("the draft") may look for its instrument.
 ANAPHOR_SENTENCES = 3
-POSITION_VERB = re.compile(
-    r"\b(?:support(?:s|ed)?|back(?:s|ed)|endors(?:es|ed)|oppos(?:es|ed)|is opposed to|are opposed to|"
-    r"reject(?:s|ed)|welcom(?:es|ed)|call(?:s|ed)? for|urg(?:es|ed)|advocat(?:es|ed)|favou?r(?:s|ed)|"
-    r"champion(?:s|ed)|push(?:es|ed) for|criticiz(?:es|ed)|criticis(?:es|ed)|"
-    # communiqué and news verbs that carry a position in what follows them
-    r"condemn(?:s|ed)|reaffirm(?:s|ed)|reiterat(?:es|ed)|pledg(?:es|ed)|commit(?:s|ted) to|subscrib(?:es|ed) to|"
-    r"stress(?:es|ed)|emphasi[sz](?:es|ed)|underscor(?:es|ed)|underlin(?:es|ed)|call(?:s|ed)? (?:on|upon)|"
-    r"ask(?:s|ed)|agree(?:s|d) (?:on|to)|"
-    r"(?:has|have|had) (?:long |consistently |repeatedly )?(?:supported|opposed|rejected|backed|endorsed|called for|welcomed))\b",
-    re.I,
-)
+# The position verbs are data (kb/data/lexicon/topic.yaml).
+POSITION_VERB = lexicon.pattern("topic.position_verbs")
 _PREP_BEFORE = re.compile(r"\b(?:of|to|for|with|by|against|on|from|in|at|about|than|between|among|like)\s+(?:the\s+)?$", re.I)
 
 

@@ -20,6 +20,7 @@ import re
 from bisect import bisect_left
 from typing import Any
 
+from ..kb import lexicon
 from ..pipeline import stage
 from ..extraction.cues import (
     CyberContext,
@@ -64,10 +65,9 @@ NEAR_CUE = 50
 CLOSE_WINDOW = 100
 # A target phrase naming the technology itself ("free and open internet", "the use of new
 # technologies to destabilize ...") is its own context.
-SELF_CONTEXT = re.compile(r"\b(?:cyber|ICTs?\b|internet|online|digital|technolog|information space)", re.I)
+SELF_CONTEXT = lexicon.pattern("topic.self_context")
 # Words that put a sentence on digital technology ("technological achievements" alone is too broad).
-TECH_WORDS = re.compile(r"\b(?:cyber\w*|ICTs?|internet|online|digital|information (?:and communications? )?technolog\w*|"
-                        r"information space)\b", re.I)
+TECH_WORDS = lexicon.pattern("topic.tech_words")
 # How many sentences either side, within its paragraph, a technology sentence may find cyber words.
 TECH_PARAGRAPH_SENTENCES = 2
 # Propositions that a treaty be made: negotiating or drafting one is work the speaker wants done.
