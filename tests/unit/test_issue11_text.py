@@ -184,3 +184,13 @@ def test_every_concept_target_is_a_proposition_the_kb_holds():
     ids = {r["id"] for r in KB.records("proposition")}
     for tb in lexicon.targets():
         assert tb.target in ids, tb.name
+
+
+def test_no_stage_module_over_400_lines():
+    from pathlib import Path
+
+    import normwatch.stages as stages
+
+    long = {p.name: n for p in Path(stages.__file__).parent.glob("*.py")
+            if (n := len(p.read_text(encoding="utf-8").splitlines())) > 400}
+    assert not long, long
