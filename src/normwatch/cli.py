@@ -92,12 +92,13 @@ class _Progress:
 
 @cli.command()
 @click.argument("inputs", nargs=-1, required=True)
-@settings_options("db", *INPUT_SETTINGS, "prefilter", "extract", "near_dup_threshold",
+@settings_options("db", *INPUT_SETTINGS, "prefilter", "extract", "near_dup_threshold", "workers",
                   "extract_window_chars", "extract_seconds")
 @click.option("--quiet", "-q", is_flag=True, help="no progress line")
 def ingest(inputs, quiet, **options):
     """Read files, directories, URLs, WARC/WET and JSONL into the store."""
     from .ingest import ingest as run_ingest
+    from .ingest_pool import resolve_workers
 
     settings = _settings(**options)
     try:
@@ -108,7 +109,8 @@ def ingest(inputs, quiet, **options):
     progress = _Progress(not quiet)
     t0 = time.perf_counter()
     try:
-        counts = run_ingest(list(inputs), store, settings, run_id=run_id, on_event=progress)
+        counts = run_ingest(list(inputs), store, settings, run_id=run_id, on_event=progress,
+                            workers=resolve_workers(settings.workers))
     except BaseException as e:
         # The run ends here: say so in the runs table (a kill -9 cannot; the next run marks that one).
         progress.clear()
@@ -320,6 +322,11 @@ def _add_commands_from_modules() -> None:
 
     for name, command in review_commands.items():
         cli.add_command(command, name=name)
+    # issue 12: store-to-store copy and the Parquet loader of the Spark job's output
+    from .cli_scale import copy_command, load_command
+
+    cli.add_command(copy_command)
+    cli.add_command(load_command)
     try:
         from .cli_web import serve
     except ImportError as e:  # the web extra is missing: say how to get it instead of failing

@@ -52,6 +52,7 @@ MESSAGES: dict[str, str] = {
     "NW200": "no main text found",
     "NW201": "text too short after cleaning",
     "NW202": "does not read as text",
+    "NW205": "dropped by the prefilter",
     "NW400": "stage failed",
     "NW401": "extraction over its time budget",
     "NW500": "bad pipeline",

@@ -33,6 +33,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("extract_window_chars", 200_000, "longer texts are extracted in windows of about this many characters"),
     Setting("extract_seconds", 120.0, "time budget of one document's extraction; past it the text is stored without facts"),
     Setting("base_url", "", "absolute URL the web API puts in its links (e.g. https://nw.example.org); empty: relative links"),
+    # issue 12: ingest's process pool
+    Setting("workers", 0, "processes that clean and extract documents during ingest (0: one per core)"),
     # issue 15
     Setting("pdf_timeout", 60.0, "seconds a PDF may take to read; slower ones are rejected (NW144)"),
     Setting("admin_token", "", "bearer token that the alert management API requires; empty turns that API off"),
@@ -54,6 +56,7 @@ class Settings:
     extract_window_chars: int = 200_000
     extract_seconds: float = 120.0
     base_url: str = ""
+    workers: int = 0
     pdf_timeout: float = 60.0  # issue 15
     admin_token: str = ""  # issue 15: until accounts exist (issue 14), the alert management API needs it
     require_read_token: bool = False

@@ -205,6 +205,7 @@ class Queries(ClaimQueries):
         self.adapter = adapter
         self.cache = VersionedCache()
         self.sqlite = engine.dialect.name == "sqlite"
+        self.pg = engine.dialect.name == "postgresql"  # tsvector search (store/postgres.py)
         self._probe = probe
         self._version: tuple[float, tuple] = (-1e9, ())
         self._prepared = _document_statements(engine)
@@ -294,8 +295,8 @@ class Queries(ClaimQueries):
             match = self.match_words(q)
             if not match:
                 return Page([], None)
-            words = [] if self.sqlite else match
-            params["match"] = self.fts_match(q)
+            words = [] if self.sqlite or self.pg else match
+            params["match"] = self.adapter.match_param(q) if self.pg else self.fts_match(q)
             params.update({f"w{i}": f"%{w.lower()}%" for i, w in enumerate(words)})
         if after:
             params["v"], params["last"] = after
@@ -341,7 +342,9 @@ class Queries(ClaimQueries):
         return fts_query(q)
 
     def _match_subquery(self, n_words: int):
-        """Ids of documents matching bind parameter `match` (FTS5) or `w0..wn` (portable LIKE)."""
+        """Ids of documents matching bind parameter `match` (FTS5, tsvector) or `w0..wn` (portable LIKE)."""
+        if self.pg:
+            return select(s.documents.c.id).where(self.adapter.match_condition())
         if self.sqlite:
             return select(sqltext("doc_id")).select_from(sqltext("documents_fts")).where(
                 sqltext("documents_fts MATCH :match"))
@@ -367,7 +370,8 @@ class Queries(ClaimQueries):
         if not self.sqlite:
             with self.connect() as conn:
                 hits = self.adapter.search(conn, q, limit)
-            return [{"id": h.doc_id, "title": h.title, "source": h.source, "snippet": h.snippet} for h in hits]
+            return [{"id": h.doc_id, "title": h.title, "source": h.source, "published": h.published,
+                     "snippet": h.snippet} for h in hits]
         match = fts_query(q)
         if not match:
             return []

@@ -4,13 +4,13 @@ by the next one (issue 13).
 - runs.owner: "host:pid:process start time" of the process running the run.
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0007"
-down_revision = "0005"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
