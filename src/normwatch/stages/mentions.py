@@ -264,6 +264,8 @@ def _described(doc: Document, kb: Any, sentences: list[Span], named: list[Mentio
             found.append(Mention(f.id, f.kind, Span(f.start, f.end), f.how))
         bodies = [(m.kb_id, m.span.start, m.span.end) for m in inside if m.kind == "org"]
         for f in rules.by_body_year(text, a, b, bodies):
+            if _kind_of(kb, f.id) in NOT_BY_BODY_YEAR:
+                continue
             found.append(Mention(f.id, f.kind, Span(f.start, f.end), f.how))
         prior = [iid for ids in recent for iid in ids] + [m.kb_id for m in inside if m.kind == "instrument"]
         for f in rules.by_update(text, a, b, prior):
@@ -277,6 +279,17 @@ def _described(doc: Document, kb: Any, sentences: list[Span], named: list[Mentio
         recent.append([m.kb_id for m in inside + found if m.kind == "instrument"])
         recent = recent[-RECENT_SENTENCES:]
     return out
+
+
+# A body adopts many resolutions and decisions a year: "in 2018 the General Assembly adopted a
+# resolution" does not say which (issue 11 added the GA's ICT resolutions to the KB); a framework is
+# built over years, not adopted in one.
+NOT_BY_BODY_YEAR = frozenset({"resolution", "decision", "framework"})
+
+
+def _kind_of(kb: Any, iid: str) -> str | None:
+    rec = kb.get(iid) if kb is not None and hasattr(kb, "get") else None
+    return (rec or {}).get("kind")
 
 
 def _dedupe(ms: list[Mention]) -> list[Mention]:
