@@ -240,3 +240,18 @@ def test_additions_extend_without_overwriting(tmp_path):
     rec = kb.get("threat-actor:alpha")
     assert rec["aliases"] == ["Red Alpha", "Alpha Team"] and rec["ambiguous"] == ["Alpha Team"]
     assert rec["suspected_state"] == "state:RUS" and rec.get("state") is None
+
+
+def test_kb_cli_shows_the_galaxy_fields():
+    from click.testing import CliRunner
+
+    from normwatch.cli_kb import kb
+
+    runner = CliRunner()
+    stats = runner.invoke(kb, ["stats"], catch_exceptions=False)
+    assert stats.exit_code == 0
+    assert re.search(r"^threat_actors_with_suspected_state\s+\d{3,}$", stats.output, re.M)
+    assert re.search(r"^threat_actor_ambiguous_aliases\s+\d+$", stats.output, re.M)
+    show = runner.invoke(kb, ["show", "threat-actor:apt1", "--format", "json"], catch_exceptions=False)
+    rec = json.loads(show.output)
+    assert rec["suspected_state"] == "state:CHN" and rec["suspected_by"] == "misp-galaxy" and rec["uuids"]
