@@ -21,6 +21,8 @@ What it does:
     state ("Government", a shifted column) count for precision only: anything predicted there
     is counted as a false positive. Also: the certainty and channel distributions, rows with an
     incident but no attribution, time per document, and example misses and false positives.
+  * False accusations (issue 11): of the rows with no coded sponsor at all (an empty Sponsor cell,
+    a DCID row without initiator), the share that nevertheless get an accused state.
 Nothing here feeds the extraction: it only measures it. Needs ../shared (skips with a message).
 """
 
@@ -194,6 +196,9 @@ def score(rows: list[Row], n_examples: int) -> dict:
     rc = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * p * rc / (p + rc) if p + rc else 0.0
     atts = [a for r in rows for a in r.attributions]
+    # no coded sponsor at all: the dataset blames nobody, so any accused state is a false accusation
+    unsponsored = [r for r in rows if not r.gold_raw.strip()]
+    accused = [r for r in unsponsored if r.predicted]
     misses = [r for r in rows if r.gold - r.predicted]
     wrong = [r for r in rows if r.predicted - r.gold]
 
@@ -211,12 +216,15 @@ def score(rows: list[Row], n_examples: int) -> dict:
         "rows_with_gold": sum(1 for r in rows if r.gold),
         "precision": round(p, 4), "recall": round(rc, 4), "f1": round(f1, 4),
         "tp": tp, "fp": fp, "fn": fn, "fp_on_rows_without_gold": fp_unknown,
+        "rows_without_sponsor": len(unsponsored), "rows_without_sponsor_given_a_state": len(accused),
+        "false_accusation_share": round(len(accused) / len(unsponsored), 4) if unsponsored else None,
         "rows_with_incident": sum(1 for r in rows if r.incidents),
         "rows_with_incident_no_attribution": sum(1 for r in rows if r.incidents and not r.attributions),
         "certainty": dict(Counter(a["certainty"] for a in atts).most_common()),
         "via": dict(Counter(a["via"] for a in atts).most_common()),
         "example_misses": [show(r) for r in pick(misses)],
         "example_false_positives": [show(r) for r in pick(wrong)],
+        "example_false_accusations": [show(r) for r in pick(accused)],
     }
 
 
@@ -248,8 +256,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.out:
         Path(args.out).write_text(text + "\n", encoding="utf-8")
     for src, res in result.items():
+        share = res["false_accusation_share"]
         print(f"{src}: P {res['precision']:.3f} R {res['recall']:.3f} F1 {res['f1']:.3f} "
-              f"({res['rows']} rows, {res['ms_per_doc']} ms/doc)", file=sys.stderr)
+              f"({res['rows']} rows, {res['ms_per_doc']} ms/doc); false accusations "
+              f"{res['rows_without_sponsor_given_a_state']}/{res['rows_without_sponsor']} rows without sponsor"
+              + (f" ({share:.3f})" if share is not None else ""), file=sys.stderr)
     return 0
 
 

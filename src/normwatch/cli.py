@@ -38,7 +38,8 @@ def settings_options(*names: str):
     return decorate
 
 
-INPUT_SETTINGS = ("max_bytes", "min_text_chars", "fetch_timeout", "max_redirects", "allow_private")
+INPUT_SETTINGS = ("max_bytes", "min_text_chars", "fetch_timeout", "max_redirects", "allow_private",
+                  "pdf_timeout")  # issue 15
 
 
 @click.group()
@@ -262,6 +263,13 @@ def _add_commands_from_modules() -> None:
 
     cli.add_command(kb)
     cli.add_command(eval_command, name="eval")
+    from .watch.cli import watch, watch_sources  # issue 15
+
+    from .alerts.cli import alert
+
+    cli.add_command(watch)
+    cli.add_command(watch_sources)
+    cli.add_command(alert)
     try:
         from .cli_web import serve
     except ImportError as e:  # the web extra is missing: say how to get it instead of failing

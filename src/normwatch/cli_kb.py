@@ -87,9 +87,17 @@ def show(ctx: click.Context, id: str, fmt: str) -> None:
 @click.pass_context
 def validate(ctx: click.Context) -> None:
     """Check every file against the schema and every reference; list all problems."""
-    from .kb import check_kb
+    from pathlib import Path
 
-    base, problems = check_kb(ctx.obj.get("data"))
+    from .kb import check_kb
+    from .kb.lexicon import LEXICON_DIR, check_lexicon
+
+    data = ctx.obj.get("data")
+    base, problems = check_kb(data)
+    # the extractor's cue tables live beside the records (kb/data/lexicon/) and are checked with
+    # them; a folder without its own lexicon is read with the package's
+    lex = Path(data) / "lexicon" if data and (Path(data) / "lexicon").is_dir() else LEXICON_DIR
+    problems = [*problems, *check_lexicon(lex)]
     if problems:
         for p in problems:
             click.echo(p)

@@ -27,7 +27,11 @@ _DB_DEFAULT = next(s.default for s in SETTINGS if s.name == "db")
               help="answer repeated API requests from memory until the store changes")
 @click.option("--access-log/--no-access-log", default=False, show_default=True,
               help="log every request (costs about a tenth of the throughput)")
-def serve(db: str | None, host: str, port: int, workers: int, cache: bool, access_log: bool) -> None:
+@click.option("--admin-token", default=None,
+              help="bearer token the alert management API (/api/admin/alerts) requires; prefer "
+                   "NORMWATCH_ADMIN_TOKEN, since options show in the process list [default: off]")
+def serve(db: str | None, host: str, port: int, workers: int, cache: bool, access_log: bool,
+          admin_token: str | None = None) -> None:
     """Serve the read-only JSON API (/api/v1) and the web pages."""
     try:
         import uvicorn
@@ -42,6 +46,8 @@ def serve(db: str | None, host: str, port: int, workers: int, cache: bool, acces
     # workers import the app afresh, so the store URL reaches them through the environment
     os.environ["NORMWATCH_DB"] = url
     os.environ["NORMWATCH_API_CACHE"] = "1" if cache else "0"
+    if admin_token:  # issue 15: read by web/feeds.py in every worker
+        os.environ["NORMWATCH_ADMIN_TOKEN"] = admin_token
     click.echo(f"normwatch: serving {url} on http://{host}:{port}/", err=True)
     uvicorn.run("normwatch.web.app:app_from_env", factory=True, host=host, port=port, workers=workers,
                 log_level="warning", access_log=access_log, proxy_headers=False,

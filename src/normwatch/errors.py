@@ -34,6 +34,18 @@ MESSAGES: dict[str, str] = {
     "NW130": "truncated or corrupt gzip stream",
     "NW131": "truncated or corrupt WARC record",
     "NW132": "malformed JSONL line",
+    # PDF input (issue 15)
+    "NW140": "malformed PDF",
+    "NW141": "encrypted PDF",
+    "NW142": "PDF without a text layer (OCR is not supported)",
+    "NW143": "PDF support not installed",
+    "NW144": "PDF took too long to read",
+    # watching sources (issue 15)
+    "NW150": "invalid watch config",
+    "NW151": "disallowed by robots.txt",
+    "NW152": "watched source is not a feed, sitemap or page",
+    "NW160": "invalid alert",
+    "NW161": "alert exists already",
     "NW200": "no main text found",
     "NW201": "text too short after cleaning",
     "NW400": "stage failed",

@@ -86,6 +86,7 @@ class Meta:
     language: str | None = None
     url: str | None = None
     speaker: str | None = None  # KB id of the first-person speaker (JSONL input)
+    symbol: str | None = None  # UN document symbol ("A/70/174"), from PDF input (issue 15)
 
 
 @dataclass(slots=True)
@@ -104,6 +105,8 @@ class RawDoc:
     meta: Meta = field(default_factory=Meta)
     id: str | None = None  # an input-given id (JSONL) overrides the content hash
     charset: str | None = None
+    # PDF input (issue 15): (start offset in content, page number) per page; content is then the cleaned text
+    pages: list[tuple[int, int]] | None = None
 
 
 @dataclass(slots=True)
@@ -242,7 +245,7 @@ class Document:
 
     __slots__ = (
         "id", "source", "raw_ref", "meta", "_text", "offset_map",
-        "paragraphs", "sentences", "mentions", "near_duplicate_of",
+        "paragraphs", "sentences", "mentions", "near_duplicate_of", "pages",
         *FACT_LISTS,
     )
 
@@ -269,6 +272,8 @@ class Document:
         self.sentences: list[Span] = []
         self.mentions: list[Mention] = []
         self.near_duplicate_of: str | None = None
+        # PDF input (issue 15): (start offset, page number) per page, ascending; None for other inputs
+        self.pages: list[tuple[int, int]] | None = None
         for name in FACT_LISTS:
             setattr(self, name, [])
 
@@ -320,6 +325,22 @@ class Document:
 
     def to_contract(self) -> dict[str, Any]:
         """The extraction contract of DESIGN.md as plain JSON-ready data."""
+        out = self._contract()
+        if self.pages:
+            # PDF documents only (issue 15), so the contract of every other input is unchanged
+            out["doc"]["symbol"] = self.meta.symbol
+            out["doc"]["pages"] = page_ranges(self.pages, len(self._text))
+        return out
+
+    def page_of(self, offset: int) -> int | None:
+        """The page an offset falls on (PDF input), else None."""
+        if not self.pages:
+            return None
+        from .cleaning.pdf import page_of
+
+        return page_of(self.pages, offset)
+
+    def _contract(self) -> dict[str, Any]:
         t = self._text
         m = self.meta
         return {
@@ -379,6 +400,12 @@ class Document:
 
     def __repr__(self) -> str:
         return f"Document(id={self.id!r}, source={self.source!r}, chars={len(self._text)})"
+
+
+def page_ranges(pages: list[tuple[int, int]], length: int) -> list[dict[str, int]]:
+    """[{"page", "start", "end"}] from (start, page) pairs: each page runs to the next one's start."""
+    return [{"page": p, "start": s, "end": pages[i + 1][0] if i + 1 < len(pages) else length}
+            for i, (s, p) in enumerate(pages)]
 
 
 def _actor(a: Actor) -> dict[str, Any]:

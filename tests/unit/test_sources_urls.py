@@ -159,10 +159,18 @@ def test_too_many_redirects() -> None:
 
 
 def test_wrong_content_type() -> None:
-    transport, _ = site({"news.example/f.pdf": html(b"%PDF-1.7", "application/pdf"), "news.example/ok": html()})
-    docs, rejs = split(iter_inputs(["https://news.example/f.pdf", "https://news.example/ok"], S, transport=transport))
+    transport, _ = site({"news.example/f.png": html(b"\x89PNG\r\n", "image/png"), "news.example/ok": html()})
+    docs, rejs = split(iter_inputs(["https://news.example/f.png", "https://news.example/ok"], S, transport=transport))
     assert len(docs) == 1 and rejs[0].code == "NW122"
-    assert "application/pdf" in rejs[0].detail and "news.example/f.pdf" in rejs[0].detail
+    assert "image/png" in rejs[0].detail and "news.example/f.png" in rejs[0].detail
+
+
+def test_pdf_urls_go_to_the_pdf_reader() -> None:
+    pytest.importorskip("pypdfium2", reason="needs the pdf extra")
+    # issue 15: application/pdf is read by sources/pdf.py; a broken one is rejected as a PDF
+    transport, _ = site({"news.example/f.pdf": html(b"%PDF-1.7", "application/pdf")})
+    docs, rejs = split(iter_inputs(["https://news.example/f.pdf"], S, transport=transport))
+    assert not docs and rejs[0].code == "NW140" and "news.example/f.pdf" in rejs[0].detail
 
 
 @pytest.mark.parametrize("url", ["ftp://news.example/a", "file:///etc/passwd", "gopher://x/"])

@@ -10,28 +10,11 @@ from __future__ import annotations
 
 import re
 
-# Verbs that introduce what someone said (direct or reported), base forms.
-SPEECH_VERBS = (
-    "say", "add", "tell", "state", "note", "stress", "warn", "emphasize", "emphasise", "underline",
-    "underscore", "argue", "insist", "claim", "explain", "declare", "announce", "assert", "affirm",
-    "reaffirm", "recall", "remark", "observe", "point out", "call for", "call on", "urge", "suggest",
-    "propose", "acknowledge", "admit", "confirm", "deny", "reply", "respond", "answer", "ask", "tweet",
-    "write", "comment", "conclude", "continue", "highlight", "maintain", "mention", "recognize",
-    "recognise", "reiterate", "report", "say", "believe", "predict", "caution", "contend", "agree",
-    "disagree", "summarize", "summarise", "describe", "accuse", "blame", "condemn", "welcome",
-    "express", "indicate", "proclaim", "vow", "pledge", "promise",
-    # an official attribution or assessment is a statement too: "the administration attributes
-    # \"with a high degree of confidence ...\"", "the NCSC assessed that ..."
-    "attribute", "assess",
-    # "Raab deemed the attack ...", "the DoJ alleges that ...", "DoJ revealed the FBI ..."
-    "deem", "allege", "reveal", "label",
-)
-# Verbs of decision or official action that make a state or organisation an actor.
-DECISION_VERBS = (
-    "decide", "reject", "approve", "adopt", "sign", "ratify", "endorse", "support", "oppose",
-    "sanction", "expel", "attribute", "demand", "refuse", "threaten", "vote", "veto", "join",
-    "withdraw", "launch", "announce", "accuse", "deny", "condemn", "blame", "call for", "urge",
-)
+from ..kb import lexicon
+
+# The vocabulary is data (kb/data/lexicon/speech.yaml); this module inflects and compiles it.
+SPEECH_VERBS = lexicon.items("speech.speech_verbs")
+DECISION_VERBS = lexicon.items("speech.decision_verbs")
 
 _IRREGULAR = {
     "say": ("says", "said", "saying"), "tell": ("tells", "told", "telling"), "write": ("writes", "wrote", "writing"),

@@ -20,6 +20,7 @@ from ..settings import Settings
 from .common import TEXT_KINDS, Item, guarded, reject, text_doc
 from .detect import HEAD_BYTES, binary_reason, detect_kind
 from .jsonl import iter_jsonl, iter_lines
+from .pdf import is_pdf, read_pdf
 from .sidecar import INDEX_NAMES, sidecar_meta
 from .warc import iter_warc
 
@@ -100,6 +101,10 @@ def iter_file(path: str, settings: Settings) -> Iterator[Item]:
         if size > settings.max_bytes:
             yield reject(path, "NW104", f"{path}: {size} bytes, more than max_bytes ({settings.max_bytes}); "
                                         f"raise --max-bytes or split the file")
+            return
+        if is_pdf(head):  # issue 15
+            yield read_pdf(head + f.read(), source=path, raw_ref=path, where=path, settings=settings,
+                           meta=Meta(**sidecar_meta(path)))
             return
         if kind == "binary":
             yield reject(path, "NW101", f"{path}: {binary_reason(head)} (not a text, HTML or Markdown document)")

@@ -23,6 +23,7 @@ from ..model import Meta, RawDoc
 from ..settings import Settings
 from .common import text_doc
 from .decode import charset_from_content_type
+from .pdf import is_pdf
 
 __all__ = ["fetch_url", "is_url", "check_host", "CONTENT_TYPES"]
 
@@ -31,6 +32,7 @@ CONTENT_TYPES = {
     "application/xhtml+xml": "html",
     "text/plain": "text",
     "text/markdown": "markdown",
+    "application/pdf": "pdf",  # issue 15: read by sources/pdf.py
 }
 _REDIRECTS = (301, 302, 303, 307, 308)
 _USER_AGENT = "normwatch/0.1 (+https://github.com/normwatch; cyber-norms research)"
@@ -155,5 +157,10 @@ def _read_page(response: httpx.Response, final_url: str, original: str, settings
     except httpx.HTTPError as e:
         raise FetchError(f"{where}: reading the body failed: {type(e).__name__}: {e}", code="NW120") from None
     kind = CONTENT_TYPES.get(mime)
+    if kind == "pdf" or is_pdf(bytes(body[:1024])):
+        from .pdf import read_pdf
+
+        return read_pdf(bytes(body), source=original, raw_ref=final_url, where=where, settings=settings,
+                        meta=Meta(url=final_url))
     return text_doc(bytes(body), source=original, raw_ref=final_url, where=where,
                     declared=charset_from_content_type(header), kind=kind, meta=Meta(url=final_url))

@@ -27,6 +27,7 @@ from ..errors import InputError
 from ..model import Meta
 from ..settings import Settings
 from .common import Item, reject, text_doc
+from .pdf import is_pdf, read_pdf
 from .decode import charset_from_content_type
 
 __all__ = ["iter_warc", "TEXT_TYPES"]
@@ -120,11 +121,14 @@ def _read_record(record: WarcRecord, path: str, pos: int, settings: Settings) ->
         if status is None or not 200 <= status < 300:
             return None, reject(path, "NW120", f"{where}: HTTP status {status}, not a page", ref)
         ctype = (record.http_content_type or "").lower() or None
-        if ctype is not None and ctype not in TEXT_TYPES:
+        pdf = ctype == "application/pdf"  # issue 15: read by sources/pdf.py
+        if ctype is not None and ctype not in TEXT_TYPES and not pdf:
             return None, reject(path, "NW122", f"{where}: content type {ctype} is not HTML or text", ref)
         if "chunked" in (record.http_headers.get("Transfer-Encoding") or "").lower():
             body = _dechunked(body, where)
         body = _content_decoded(body, record.http_headers.get("Content-Encoding"), where)
+        if pdf or is_pdf(body[:1024]):
+            return None, read_pdf(body, source=path, raw_ref=ref, where=where, settings=settings, meta=Meta(url=url))
         doc = text_doc(body, source=path, raw_ref=ref, where=where, declared=record.http_charset,
                        kind=TEXT_TYPES.get(ctype or ""), meta=Meta(url=url))
         return None, doc

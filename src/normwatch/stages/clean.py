@@ -79,7 +79,7 @@ def _merge(given: Meta, guessed: dict[str, str | None], language: str | None) ->
 
     return Meta(title=pick("title"), publisher=pick("publisher"), author=pick("author"),
                 published=pick("published"), language=given.language or language,
-                url=pick("url"), speaker=given.speaker)
+                url=pick("url"), speaker=given.speaker, symbol=given.symbol)
 
 
 def clean(raw: RawDoc, settings: Settings) -> Document:
@@ -98,8 +98,12 @@ def clean(raw: RawDoc, settings: Settings) -> Document:
         `settings.min_text_chars`.
     """
     content = _decode(raw.content, raw.charset)
-    kind = raw.kind if raw.kind in ("html", "text", "markdown") else _guess_kind(content)
-    text, anchors, guessed = clean_text(content, kind)
+    kind = raw.kind if raw.kind in ("html", "text", "markdown", "pdf") else _guess_kind(content)
+    if kind == "pdf":
+        # sources/pdf.py already cleaned it (issue 15); its page map counts offsets of this text
+        text, anchors, guessed = content, [], {}
+    else:
+        text, anchors, guessed = clean_text(content, kind)
     if not text.strip():
         raise CleanError(f"{raw.raw_ref}: nothing left after removing boilerplate ({kind} input)",
                          code="NW200", source=raw.source,
@@ -109,5 +113,8 @@ def clean(raw: RawDoc, settings: Settings) -> Document:
                          f"min_text_chars={settings.min_text_chars}", code="NW201", source=raw.source,
                          hint="lower --min-text-chars to keep short texts")
     meta = _merge(raw.meta, guessed, detect_language(text))
-    return Document(text, source=raw.source, id=raw.id or content_hash(text, meta.url),
-                    raw_ref=raw.raw_ref, meta=meta, offset_map=anchors)
+    doc = Document(text, source=raw.source, id=raw.id or content_hash(text, meta.url),
+                   raw_ref=raw.raw_ref, meta=meta, offset_map=anchors)
+    if kind == "pdf" and raw.pages:
+        doc.pages = list(raw.pages)
+    return doc

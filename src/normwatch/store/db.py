@@ -169,6 +169,10 @@ class Store:
                 conn.execute(insert(s.minhash_bands), [
                     {"doc_id": doc.id, "band": b, "key": k} for b, k in enumerate(neardup.band_keys(sig))])
                 self.adapter.index_document(conn, doc.id, m.title, doc.text)
+                if doc.pages:  # PDF input (issue 15)
+                    conn.execute(insert(s.document_layout), {
+                        "doc_id": doc.id, "symbol": m.symbol, "page_count": len(doc.pages),
+                        "pages": json.dumps([list(p) for p in doc.pages])})
                 self._insert_facts(conn, doc)
                 return "near-duplicate" if dup_of else "added"
         except SQLAlchemyError as e:
@@ -284,4 +288,10 @@ class Store:
             out = {"doc": {k: d[k] for k in ("id", "source", "title", "publisher", "author", "published",
                                              "language", "url", "speaker", "near_duplicate_of", "text")}}
             out.update(facts_from_rows(d["text"], rows))
+            layout = conn.execute(select(s.document_layout).where(s.document_layout.c.doc_id == doc_id)).first()
+            if layout is not None:  # PDF input (issue 15): as Document.to_contract gives it
+                from ..model import page_ranges
+
+                out["doc"]["symbol"] = layout.symbol
+                out["doc"]["pages"] = page_ranges([tuple(p) for p in json.loads(layout.pages)], len(d["text"]))
             return out

@@ -255,3 +255,65 @@ reviews = Table(
 )
 
 FACT_TABLES = (actors, statements, stances, instrument_mentions, subscriptions, attributions, incidents, events, spans)
+
+# -- issue 15: PDF page maps, watched sources, alerts ---------------------------------------------
+
+# One row per document read from a PDF: its UN symbol and the page each offset range is on.
+document_layout = Table(
+    "document_layout",
+    metadata,
+    Column("doc_id", String(64), ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True),
+    Column("symbol", String(128)),
+    Column("page_count", Integer, nullable=False),
+    Column("pages", Text, nullable=False),  # JSON [[start, page], ...], starts ascending
+    Index("ix_document_layout_symbol", "symbol"),
+)
+
+# A source `normwatch watch` polls (a feed, a news sitemap, an index page), keyed by its URL.
+watch_sources = Table(
+    "watch_sources",
+    metadata,
+    Column("url", Text, primary_key=True),
+    Column("name", Text),
+    Column("kind", String(16), nullable=False),  # feed, sitemap, index
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("last_poll", String(32)),
+    Column("last_success", String(32)),
+    Column("last_error", Text),
+    Column("last_error_at", String(32)),
+    Column("failures", Integer, nullable=False, default=0),  # consecutive, for the backoff
+    Column("next_poll", String(32)),  # not polled before this time (backoff); null: any time
+    Column("items_found", Integer, nullable=False, default=0),
+    Column("items_ingested", Integer, nullable=False, default=0),
+)
+
+# Every item URL a watched source listed; fetched at most once, whatever came of it.
+watch_items = Table(
+    "watch_items",
+    metadata,
+    Column("url", Text, primary_key=True),
+    Column("source_url", Text, nullable=False),
+    Column("first_seen", String(32), nullable=False),
+    Column("fetched_at", String(32)),
+    Column("status", String(16), nullable=False),  # pending, retry, stored, exists, filtered, rejected, disallowed, failed
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("doc_id", String(64)),
+    Column("detail", Text),
+    Index("ix_watch_items_source", "source_url", "first_seen"),
+)
+
+# A saved query: new facts of one kind naming one target, served as an Atom feed (and a webhook).
+alerts = Table(
+    "alerts",
+    metadata,
+    Column("id", String(64), primary_key=True),  # slug, the feed is /feeds/<id>.atom
+    Column("kind", String(16), nullable=False),  # attribution, stance, subscription
+    Column("target", String(128), nullable=False),  # state:RUS, instrument:budapest-convention
+    Column("webhook_url", Text),
+    Column("secret", Text),  # HMAC-SHA256 key of the webhook body
+    Column("created_at", String(32), nullable=False),
+    Column("delivered_until", Text),  # "<ingested_at> <doc id>" of the last document whose facts were posted
+    Column("last_delivery", String(32)),
+    Column("last_delivery_error", Text),
+)

@@ -178,6 +178,11 @@ def create_app(db: str | Any, *, kb_path: str | None = None, response_cache: boo
     from .pages import router as pages_router
 
     app.include_router(pages_router)
+    from .feeds import router as feeds_router  # issue 15: alert feeds and their management
+    from .sources_page import router as sources_router  # issue 15: watched sources
+
+    app.include_router(feeds_router)
+    app.include_router(sources_router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
     @app.exception_handler(StarletteHTTPException)

@@ -140,6 +140,9 @@ def document(request: Request, doc_id: str) -> HTMLResponse:
     d = _found(views.document(c, doc_id), "document", doc_id)
     marks = fact_marks(c, d)
     counts = {kind: sum(1 for m in marks if m.kind == kind) for kind in FACT_KINDS}
+    from .pdf_pages import page_marks  # issue 15: where each PDF page starts
+
+    marks += page_marks(d)
     return _page(request, "document.html", d=d, doc=d["doc"], body=render(d["doc"]["text"], marks),
                  counts=counts, nm=local_namer(c, d))
 

@@ -42,7 +42,9 @@ def named(c: Context, id_: str | None, names: dict[str, str] | None = None) -> d
 # -- documents ------------------------------------------------------------------------------
 
 def document(c: Context, doc_id: str) -> dict[str, Any] | None:
-    return c.queries.document(doc_id)
+    from .pdf_pages import add_layout  # issue 15: page numbers of PDF documents
+
+    return add_layout(c.queries.engine, c.queries.document(doc_id))
 
 
 # -- actors ---------------------------------------------------------------------------------

@@ -1,0 +1,37 @@
+"""bench/incidents_eval.py counts false accusations: rows with no coded sponsor that get an accused state (issue 11)."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parents[2] / "bench" / "incidents_eval.py"
+
+
+def _bench():
+    spec = importlib.util.spec_from_file_location("incidents_eval", BENCH)
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = mod  # dataclasses look their module up while the class is built
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_false_accusation_share_counts_only_rows_without_a_coded_sponsor():
+    b = _bench()
+    rows = [b.Row("cfr", "cfr:2", "t", "x", None, {"state:RUS"}, "Russian Federation", predicted={"state:RUS"}),
+            b.Row("cfr", "cfr:3", "t", "x", None, set(), "", predicted={"state:CHN"}),
+            b.Row("cfr", "cfr:4", "t", "x", None, set(), "  ", predicted=set()),
+            # a sponsor that is no state ("Government") is coded, so it is not a sponsor-less row
+            b.Row("cfr", "cfr:5", "t", "x", None, set(), "Government", predicted={"state:IRN"})]
+    res = b.score(rows, 0)
+    assert (res["rows_without_sponsor"], res["rows_without_sponsor_given_a_state"]) == (2, 1)
+    assert res["false_accusation_share"] == 0.5
+    assert res["fp_on_rows_without_gold"] == 2 and res["tp"] == 1
+    assert [r["row"] for r in b.score(rows, 5)["example_false_accusations"]] == ["cfr:3"]
+
+
+def test_false_accusation_share_is_none_without_sponsorless_rows():
+    b = _bench()
+    rows = [b.Row("dcid", "dcid:2", "t", "x", None, {"state:USA"}, "US", predicted=set())]
+    assert b.score(rows, 0)["false_accusation_share"] is None
