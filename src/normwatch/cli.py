@@ -270,6 +270,10 @@ def _add_commands_from_modules() -> None:
     cli.add_command(watch)
     cli.add_command(watch_sources)
     cli.add_command(alert)
+    from .cli_review import COMMANDS as review_commands  # issue 14: user, token, reextract, audit
+
+    for name, command in review_commands.items():
+        cli.add_command(command, name=name)
     try:
         from .cli_web import serve
     except ImportError as e:  # the web extra is missing: say how to get it instead of failing

@@ -30,9 +30,14 @@ _DB_DEFAULT = next(s.default for s in SETTINGS if s.name == "db")
 @click.option("--admin-token", default=None,
               help="bearer token the alert management API (/api/admin/alerts) requires; prefer "
                    "NORMWATCH_ADMIN_TOKEN, since options show in the process list [default: off]")
+@click.option("--require-read-token/--no-require-read-token", "require_read_token", default=None,
+              help="reads need a read-scoped token or a login too [default: off]")
+@click.option("--proxy-headers/--no-proxy-headers", default=False, show_default=True,
+              help="trust X-Forwarded-Proto from a TLS proxy on 127.0.0.1 (session cookies become Secure)")
 def serve(db: str | None, host: str, port: int, workers: int, cache: bool, access_log: bool,
-          admin_token: str | None = None) -> None:
-    """Serve the read-only JSON API (/api/v1) and the web pages."""
+          admin_token: str | None = None, require_read_token: bool | None = None,
+          proxy_headers: bool = False) -> None:
+    """Serve the JSON API (/api/v1; the one write there is a review, with a token) and the web pages."""
     try:
         import uvicorn
 
@@ -48,9 +53,11 @@ def serve(db: str | None, host: str, port: int, workers: int, cache: bool, acces
     os.environ["NORMWATCH_API_CACHE"] = "1" if cache else "0"
     if admin_token:  # issue 15: read by web/feeds.py in every worker
         os.environ["NORMWATCH_ADMIN_TOKEN"] = admin_token
+    if require_read_token is not None:
+        os.environ["NORMWATCH_REQUIRE_READ_TOKEN"] = "1" if require_read_token else "0"
     click.echo(f"normwatch: serving {url} on http://{host}:{port}/", err=True)
     uvicorn.run("normwatch.web.app:app_from_env", factory=True, host=host, port=port, workers=workers,
-                log_level="warning", access_log=access_log, proxy_headers=False,
+                log_level="warning", access_log=access_log, proxy_headers=proxy_headers,
                 # the C event loop and HTTP parser when installed (uvicorn[standard]), said explicitly
                 loop=_have("uvloop", "auto"), http=_have("httptools", "auto"))
 

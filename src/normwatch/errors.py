@@ -56,6 +56,9 @@ MESSAGES: dict[str, str] = {
     "NW801": "invalid request parameter",
     "NW802": "method not allowed",
     "NW803": "internal server error",
+    "NW804": "authentication required",
+    "NW805": "not allowed",
+    "NW806": "too many attempts",
     "NW900": "invalid gold annotation file",
 }
 

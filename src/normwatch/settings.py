@@ -32,6 +32,7 @@ SETTINGS: tuple[Setting, ...] = (
     # issue 15
     Setting("pdf_timeout", 60.0, "seconds a PDF may take to read; slower ones are rejected (NW144)"),
     Setting("admin_token", "", "bearer token that the alert management API requires; empty turns that API off"),
+    Setting("require_read_token", False, "reads of the API and pages need a read-scoped token or a login too"),
 )
 
 
@@ -48,6 +49,7 @@ class Settings:
     extract: bool = True
     pdf_timeout: float = 60.0  # issue 15
     admin_token: str = ""  # issue 15: until accounts exist (issue 14), the alert management API needs it
+    require_read_token: bool = False
 
     @classmethod
     def load(cls, **overrides: Any) -> "Settings":

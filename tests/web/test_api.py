@@ -210,11 +210,14 @@ def test_openapi_lists_the_endpoints(client):
     for path in ("/api/v1/documents", "/api/v1/positions", "/api/v1/incidents/{incident_id}/graph",
                  "/api/v1/events/{event_id}", "/api/v1/rejections"):
         assert path in spec["paths"]
-    # /api/v1 is read-only; the alert management routes (issue 15) sit apart, under /api/admin, behind a token
-    assert all(set(ops) == {"get"} for p, ops in spec["paths"].items() if p.startswith("/api/v1/")), \
-        "the API is read-only"
+    # /api/v1 is read-only but for the review write endpoint (issue 14), which needs a token; the alert
+    # management routes (issue 15) sit apart, under /api/admin, behind a token
+    assert {p for p, ops in spec["paths"].items() if p.startswith("/api/v1/") and set(ops) != {"get"}} == \
+        {"/api/v1/reviews"}
+    assert set(spec["paths"]["/api/v1/reviews"]) == {"post"}
     assert {p for p, ops in spec["paths"].items() if set(ops) - {"get"}} == {"/api/admin/alerts",
-                                                                            "/api/admin/alerts/{alert_id}"}
+                                                                            "/api/admin/alerts/{alert_id}",
+                                                                            "/api/v1/reviews"}
 
 
 def test_every_response_carries_a_strict_csp(client):

@@ -24,7 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from .. import neardup
 from ..errors import StoreError
 from ..model import Document, Rejection, content_hash
-from . import adapters
+from . import adapters, reviews
 from . import schema as s
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -46,13 +46,38 @@ def now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
+def _rv(r) -> dict[str, Any]:
+    """A fact's review fields (key, state, kept) when the row has them: the store's reads show review state."""
+    if "fact_key" not in r:
+        return {}
+    return {"fact_key": r["fact_key"], "review": r["review"] or "machine", "kept": bool(r["kept"])}
+
+
 def _actor_row(a) -> dict[str, Any]:
     return {"id": a["actor"], "kind": a["kind"], "name": a["name"], "role": a["role"],
-            "affiliation": a["affiliation"], "spans": json.loads(a["spans"])}
+            "affiliation": a["affiliation"], "spans": json.loads(a["spans"]), **_rv(a)}
 
 
-def facts_from_rows(text: str, rows) -> dict[str, Any]:
-    """The fact lists of the extraction contract from stored rows; `rows(table)` gives one document's rows."""
+def facts_from_rows(text: str, rows, *, review: bool = False) -> dict[str, Any]:
+    """The fact lists of the extraction contract from stored rows; `rows(table)` gives one document's rows.
+
+    `review=True` adds each fact's `fact_key`, `review` state and `kept` flag (the web layer's view)."""
+    out = _facts(text, rows)
+    if not review:
+        for facts in out.values():
+            for f in facts:
+                _drop_review(f)
+                for a in f.get("attributions", ()):
+                    _drop_review(a)
+    return out
+
+
+def _drop_review(f: dict[str, Any]) -> None:
+    for k in ("fact_key", "review", "kept"):
+        f.pop(k, None)
+
+
+def _facts(text: str, rows) -> dict[str, Any]:
     incidents = rows(s.incidents)
     attrs = rows(s.attributions)
     actor_rows = rows(s.actors)
@@ -60,25 +85,27 @@ def facts_from_rows(text: str, rows) -> dict[str, Any]:
         "actors": [_actor_row(a) for a in actor_rows if a["kind"] == "person"],
         "speaking_entities": [_actor_row(a) for a in actor_rows if a["kind"] != "person"],
         "statements": [{"speaker": r["speaker"], "affiliation": r["affiliation"], "direct": bool(r["direct"]),
-                        "span": [r["start"], r["end"]], "text": text[r["start"]:r["end"]]}
+                        "span": [r["start"], r["end"]], "text": text[r["start"]:r["end"]], **_rv(r)}
                        for r in rows(s.statements)],
         "stances": [{"actor": r["actor"], "affiliation": r["affiliation"], "target": r["target"],
                      "polarity": r["polarity"], "confidence": r["confidence"],
-                     "evidence": [r["start"], r["end"]]} for r in rows(s.stances)],
-        "instrument_mentions": [{"instrument": r["instrument"], "span": [r["start"], r["end"]]}
+                     "evidence": [r["start"], r["end"]], **_rv(r)} for r in rows(s.stances)],
+        "instrument_mentions": [{"instrument": r["instrument"], "span": [r["start"], r["end"]], **_rv(r)}
                                 for r in rows(s.instrument_mentions)],
         "subscriptions": [{"actor": r["actor"], "instrument": r["instrument"], "action": r["action"],
-                           "date": r["date"], "evidence": [r["start"], r["end"]]} for r in rows(s.subscriptions)],
+                           "date": r["date"], "evidence": [r["start"], r["end"]], **_rv(r)}
+                          for r in rows(s.subscriptions)],
         "incidents": [{"incident": i["incident"], "victim": i["victim"], "type": i["type"], "date": i["date"],
                        "spans": json.loads(i["spans"]),
                        "attributions": [{"accused": a["accused"], "claimant": a["claimant"],
                                          "certainty": a["certainty"], "via": a["via"],
-                                         "evidence": [a["start"], a["end"]]}
-                                        for a in attrs if a["incident_row"] == i["id"]]}
+                                         "evidence": [a["start"], a["end"]], **_rv(a)}
+                                        for a in attrs if a["incident_row"] == i["id"]], **_rv(i)}
                       for i in incidents],
         "events": [{"event": e["event"], "name": e["name"], "place": e["place"], "start": e["start_date"],
                     "end": e["end_date"], "participants": json.loads(e["participants"]),
-                    "outcome": e["outcome"], "span": [e["start"], e["end"]]} for e in rows(s.events)],
+                    "outcome": e["outcome"], "span": [e["start"], e["end"]], **_rv(e)}
+                   for e in rows(s.events)],
     }
 
 
@@ -154,6 +181,7 @@ class Store:
                         return "exists"
                     self._delete_facts(conn, doc.id)
                     self._insert_facts(conn, doc)
+                    reviews.apply_reviews(conn, doc.id)  # human decisions outlive machine rows
                     return "re-extracted"
                 sig = neardup.signature(doc.text)
                 dup_of = self.find_near_duplicate(conn, sig, near_dup_threshold)
@@ -174,6 +202,7 @@ class Store:
                         "doc_id": doc.id, "symbol": m.symbol, "page_count": len(doc.pages),
                         "pages": json.dumps([list(p) for p in doc.pages])})
                 self._insert_facts(conn, doc)
+                reviews.apply_reviews(conn, doc.id)
                 return "near-duplicate" if dup_of else "added"
         except SQLAlchemyError as e:
             raise StoreError(f"cannot store document {doc.id}: {e}", source=doc.source) from e
@@ -210,7 +239,7 @@ class Store:
         for inc in doc.incidents:
             res = conn.execute(insert(s.incidents).values(
                 doc_id=d, incident=inc.incident, victim=inc.victim, type=inc.type, date=inc.date,
-                spans=_spans_json(inc.spans)))
+                spans=_spans_json(inc.spans), fact_key=reviews.KINDS["incident"].key_of({"incident": inc.incident})))
             row_id = res.inserted_primary_key[0]
             self._insert(conn, s.attributions, [
                 {"doc_id": d, "incident_row": row_id, "incident": inc.incident, "accused": a.accused,
@@ -224,7 +253,7 @@ class Store:
     @staticmethod
     def _insert(conn: Connection, table, rows: list[dict[str, Any]]) -> None:
         if rows:
-            conn.execute(insert(table), rows)
+            conn.execute(insert(table), reviews.add_keys(table, rows))
 
     # -- rejections -------------------------------------------------------------------------
     def add_rejection(self, rej: Rejection, run_id: int | None = None) -> None:

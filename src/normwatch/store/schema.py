@@ -256,6 +256,81 @@ reviews = Table(
 
 FACT_TABLES = (actors, statements, stances, instrument_mentions, subscriptions, attributions, incidents, events, spans)
 
+# -- issue 14: review state on facts, accounts, tokens, sessions, the audit trail ------------------
+# Every fact row carries its natural key (`fact_key`, computed at insert by store/reviews.py from
+# the kind's key fields), its review state (NULL machine-made, confirmed, corrected, rejected) and
+# `kept` (a reviewed fact that re-extraction no longer found, put back from its review). The
+# columns are appended here rather than written into each table above, so other work on those
+# tables does not collide with this block; migration 0008 adds them to existing stores.
+REVIEWED_TABLES = (actors, statements, stances, instrument_mentions, subscriptions, incidents, attributions, events)
+for _t in REVIEWED_TABLES:
+    _t.append_column(Column("fact_key", Text))
+    _t.append_column(Column("review", String(16)))
+    _t.append_column(Column("kept", Boolean))
+    # partial index: reviewed rows are few, so "hide rejected" is an id set read from this small
+    # index, and the list queries keep answering from their covering indexes
+    Index(f"ix_{_t.name}_reviewed", _t.c.review, _t.c.id, sqlite_where=_t.c.review.is_not(None),
+          postgresql_where=_t.c.review.is_not(None))
+    Index(f"ix_{_t.name}_doc_key", _t.c.doc_id, _t.c.fact_key)
+del _t
+
+reviews.append_column(Column("reason", Text))  # the reviewer's why, free text
+reviews.append_column(Column("snapshot", Text))  # JSON: the fact as reviewed, to put back if re-extraction loses it
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(64), nullable=False, unique=True),
+    Column("role", String(16), nullable=False),  # reviewer | admin
+    Column("password_hash", Text),  # argon2id; NULL: token-only account, cannot log in to the web UI
+    Column("created_at", String(32), nullable=False),
+    Column("disabled", Boolean, nullable=False, default=False),
+)
+
+tokens = Table(
+    "tokens",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("public_id", String(16), nullable=False, unique=True),  # the token's visible prefix, for lookup
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("name", String(128)),
+    Column("hash", String(64), nullable=False),  # HMAC-SHA256 of the secret part under the server secret
+    Column("scopes", String(64), nullable=False),  # space-separated: read review admin
+    Column("created_at", String(32), nullable=False),
+    Column("expires_at", String(32), nullable=False),
+    Column("revoked_at", String(32)),
+)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("id_hash", String(64), primary_key=True),  # HMAC of the cookie value: a leaked table opens no session
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("csrf", String(64), nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("expires_at", String(32), nullable=False),
+)
+
+# append-only: the application only inserts; migration 0008 adds triggers refusing UPDATE and DELETE
+audit = Table(
+    "audit",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", String(32), nullable=False),
+    Column("user", String(64), nullable=False),
+    Column("action", String(32), nullable=False),  # review.confirmed, review.rejected, review.corrected, user.add, token.create ...
+    Column("doc_id", String(64)),
+    Column("fact_kind", String(32)),
+    Column("fact_key", Text),
+    Column("before", Text),  # JSON
+    Column("after", Text),  # JSON
+    Column("reason", Text),
+    Index("ix_audit_fact", "doc_id", "fact_kind", "fact_key"),
+    Index("ix_audit_user", "user", "at"),
+    Index("ix_audit_at", "at"),
+)
+
 # -- issue 15: PDF page maps, watched sources, alerts ---------------------------------------------
 
 # One row per document read from a PDF: its UN symbol and the page each offset range is on.

@@ -16,6 +16,7 @@ from fastapi.responses import Response
 from . import views
 from .context import ctx
 from .export import JSONText, list_response
+from ..store.review_filter import REVIEW_FILTER_HELP, REVIEW_PATTERN
 from .queries import POLARITY_ORDER
 
 router = APIRouter(prefix="/api/v1")
@@ -28,6 +29,8 @@ DATE_FROM = Query(None, alias="from", pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$",
                   description="earliest publication date (YYYY, YYYY-MM or YYYY-MM-DD)")
 DATE_TO = Query(None, alias="to", pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$",
                 description="latest publication date (a year or month includes all of it)")
+# review state of facts (issue 14): default hides rejected facts
+REVIEW = Query(None, pattern=REVIEW_PATTERN, description=REVIEW_FILTER_HELP)
 FACT_SORT = Query("-id", pattern=r"^(-id|id|-published|published)$",
                   description="-id (latest extracted first), id, -published or published (document date)")
 
@@ -73,8 +76,8 @@ def search(request: Request, q: str = Query(..., min_length=1, max_length=500),
 
 
 @router.get("/documents/{doc_id}", summary="One document: text, metadata and every fact with its span")
-def document(request: Request, doc_id: str) -> Response:
-    return JSONText(_found(views.document(ctx(request), doc_id), "document", doc_id))
+def document(request: Request, doc_id: str, review: str | None = REVIEW) -> Response:
+    return JSONText(_found(views.document(ctx(request), doc_id, review), "document", doc_id))
 
 
 # -- facts ----------------------------------------------------------------------------------
@@ -84,26 +87,29 @@ def stances(request: Request, actor: str | None = None, target: str | None = Non
             polarity: str | None = Query(None, pattern="^(" + "|".join(POLARITY_ORDER) + ")$"),
             published_from: str | None = DATE_FROM, published_to: str | None = DATE_TO,
             sort: str = FACT_SORT, limit: int | None = LIMIT, cursor: str | None = CURSOR,
-            format: Fmt = FMT) -> Response:
+            format: Fmt = FMT, review: str | None = REVIEW) -> Response:
     page = ctx(request).queries.stances(actor=actor, target=target, polarity=polarity,
                                         published_from=published_from, published_to=published_to,
-                                        sort=sort, limit=limit, cursor=cursor)
+                                        sort=sort, limit=limit, cursor=cursor, review=review)
     return list_response(request, page.items, page.next_cursor, fmt=format, name="stances")
 
 
 @router.get("/statements", summary="Statements (quotes and reported speech)")
 def statements(request: Request, speaker: str | None = None, doc_id: str | None = None, sort: str = FACT_SORT,
-               limit: int | None = LIMIT, cursor: str | None = CURSOR, format: Fmt = FMT) -> Response:
-    page = ctx(request).queries.statements(speaker=speaker, doc_id=doc_id, sort=sort, limit=limit, cursor=cursor)
+               limit: int | None = LIMIT, cursor: str | None = CURSOR, format: Fmt = FMT,
+               review: str | None = REVIEW) -> Response:
+    page = ctx(request).queries.statements(speaker=speaker, doc_id=doc_id, sort=sort, limit=limit, cursor=cursor,
+                                           review=review)
     return list_response(request, page.items, page.next_cursor, fmt=format, name="statements")
 
 
 @router.get("/attributions", summary="Attribution claims: who blamed whom, how certain, through which channel")
 def attributions(request: Request, incident: str | None = None, accused: str | None = None,
                  claimant: str | None = None, sort: str = Query("published", pattern=r"^(-id|id|-published|published)$"),
-                 limit: int | None = LIMIT, cursor: str | None = CURSOR, format: Fmt = FMT) -> Response:
+                 limit: int | None = LIMIT, cursor: str | None = CURSOR, format: Fmt = FMT,
+                 review: str | None = REVIEW) -> Response:
     page = ctx(request).queries.attributions(incident=incident, accused=accused, claimant=claimant, sort=sort,
-                                             limit=limit, cursor=cursor)
+                                             limit=limit, cursor=cursor, review=review)
     return list_response(request, page.items, page.next_cursor, fmt=format, name="attributions")
 
 
@@ -124,15 +130,17 @@ def actor(request: Request, actor_id: str) -> Response:
 
 @router.get("/actors/{actor_id}/statements", summary="What an actor (or anyone speaking for it) said")
 def actor_statements(request: Request, actor_id: str, sort: str = FACT_SORT, limit: int | None = LIMIT,
-                     cursor: str | None = CURSOR, format: Fmt = FMT) -> Response:
-    page = ctx(request).queries.statements(speaker=actor_id, sort=sort, limit=limit, cursor=cursor)
+                     cursor: str | None = CURSOR, format: Fmt = FMT, review: str | None = REVIEW) -> Response:
+    page = ctx(request).queries.statements(speaker=actor_id, sort=sort, limit=limit, cursor=cursor, review=review)
     return list_response(request, page.items, page.next_cursor, fmt=format, name="statements")
 
 
 @router.get("/actors/{actor_id}/stances", summary="An actor's stances with evidence")
 def actor_stances(request: Request, actor_id: str, target: str | None = None, sort: str = FACT_SORT,
-                  limit: int | None = LIMIT, cursor: str | None = CURSOR, format: Fmt = FMT) -> Response:
-    page = ctx(request).queries.stances(actor=actor_id, target=target, sort=sort, limit=limit, cursor=cursor)
+                  limit: int | None = LIMIT, cursor: str | None = CURSOR, format: Fmt = FMT,
+                  review: str | None = REVIEW) -> Response:
+    page = ctx(request).queries.stances(actor=actor_id, target=target, sort=sort, limit=limit, cursor=cursor,
+                                        review=review)
     return list_response(request, page.items, page.next_cursor, fmt=format, name="stances")
 
 

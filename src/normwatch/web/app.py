@@ -3,7 +3,8 @@
     from normwatch.web.app import create_app
     app = create_app("sqlite:///var/normwatch.db")   # then: uvicorn, or TestClient(app)
 
-Read-only: no handler writes to the store. Nothing is fetched from a CDN: the CSS and the
+Read-only but for reviews and logins (web/review.py, web/login.py), which need a token or a
+session with its CSRF token; every other handler only reads. Nothing is fetched from a CDN: the CSS and the
 small script are served from `static/`, and the Content-Security-Policy allows scripts
 and styles from this origin only (no inline scripts), so even text that slipped through
 escaping could not run.
@@ -42,7 +43,8 @@ SECURITY_HEADERS = [
     (b"x-frame-options", b"DENY"),
     (b"cross-origin-opener-policy", b"same-origin"),
 ]
-STATUS_CODES = {404: "NW800", 405: "NW802", 400: "NW801", 422: "NW801", 500: "NW803"}
+STATUS_CODES = {404: "NW800", 405: "NW802", 400: "NW801", 422: "NW801", 500: "NW803",
+                401: "NW804", 403: "NW805", 429: "NW806"}
 
 
 class SecurityHeaders:
@@ -155,7 +157,8 @@ def _error(request: Request, status: int, message: str, detail: Any = None) -> R
     return JSONText(body, status_code=status)
 
 
-def create_app(db: str | Any, *, kb_path: str | None = None, response_cache: bool = True) -> FastAPI:
+def create_app(db: str | Any, *, kb_path: str | None = None, response_cache: bool = True,
+               require_read_token: bool | None = None) -> FastAPI:
     """The app over a store: `db` is a SQLAlchemy URL or an open `normwatch.store.Store`.
 
     `response_cache` keeps answers of the JSON API in memory until the store changes; it is
@@ -175,6 +178,14 @@ def create_app(db: str | Any, *, kb_path: str | None = None, response_cache: boo
     app.state.ctx = Context(queries, KBView.load(kb_path), store.url)
     app.state.store = store
     app.include_router(api_router)
+    # issue 14: accounts, review, audit and export routes (web/login.py wires them)
+    from . import login
+
+    if require_read_token is None:
+        from ..settings import Settings
+
+        require_read_token = Settings.load().require_read_token
+    login.install(app, store, require_read_token=require_read_token)
     from .pages import router as pages_router
 
     app.include_router(pages_router)
@@ -212,6 +223,7 @@ def create_app(db: str | Any, *, kb_path: str | None = None, response_cache: boo
 
     if response_cache and probe is not None:
         app.add_middleware(ResponseCache, version=probe)
+    login.read_gate(app)  # outside the cache: a cached answer is still only for those allowed to read
     app.add_middleware(SecurityHeaders)
     # compute the aggregates every visitor's first page needs before anyone asks for them
     threading.Thread(target=_warm, args=(app.state.ctx,), name="normwatch-warm", daemon=True).start()

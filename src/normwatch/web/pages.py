@@ -23,6 +23,7 @@ from .context import ctx
 from .highlight import Mark, render
 from .queries import POLARITY_ORDER
 from .worldmap import instrument_map
+from ..store.review_filter import REVIEW_FILTER_HELP, REVIEW_PATTERN
 
 router = APIRouter(include_in_schema=False)
 env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
@@ -135,16 +136,17 @@ def local_namer(c: Any, d: dict[str, Any]):
 
 
 @router.get("/documents/{doc_id}", response_class=HTMLResponse)
-def document(request: Request, doc_id: str) -> HTMLResponse:
+def document(request: Request, doc_id: str,
+             review: str | None = Query(None, pattern=REVIEW_PATTERN, description=REVIEW_FILTER_HELP)) -> HTMLResponse:
     c = ctx(request)
-    d = _found(views.document(c, doc_id), "document", doc_id)
+    d = _found(views.document(c, doc_id, review), "document", doc_id)
     marks = fact_marks(c, d)
     counts = {kind: sum(1 for m in marks if m.kind == kind) for kind in FACT_KINDS}
     from .pdf_pages import page_marks  # issue 15: where each PDF page starts
 
     marks += page_marks(d)
     return _page(request, "document.html", d=d, doc=d["doc"], body=render(d["doc"]["text"], marks),
-                 counts=counts, nm=local_namer(c, d))
+                 counts=counts, nm=local_namer(c, d), review_filter=review)
 
 
 # -- actors -------------------------------------------------------------------------------------

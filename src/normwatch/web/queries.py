@@ -29,6 +29,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from ..store import schema as s
 from ..store.db import facts_from_rows
+from ..store.review_filter import sql_condition as review_condition
 
 MAX_LIMIT = 500
 DEFAULT_LIMIT = 50
@@ -382,7 +383,7 @@ class Queries:
                 return self._prepared[t.name].all(conn, doc_id=doc_id)
 
             text = d["text"]
-            facts = facts_from_rows(text, rows)
+            facts = facts_from_rows(text, rows, review=True)
             # the pages show speaking states and organisations with the people
             facts["actors"] = facts["actors"] + facts.pop("speaking_entities")
             for st in facts["stances"]:
@@ -397,7 +398,7 @@ class Queries:
     # -- fact lists ---------------------------------------------------------------------------
     def _fact_list(self, table, cols: list, where: dict[str, Any], params: dict[str, Any], ckind: str,
                    limit: int | None, cursor: str | None, sort: str,
-                   branches: dict[str, Callable[[], Any]] | None = None) -> Page:
+                   branches: dict[str, Callable[[], Any]] | None = None, review: str | None = None) -> Page:
         """A page of fact rows joined to their document's title and date.
 
         `where` maps a filter's name to a function building its condition from bind parameters
@@ -414,6 +415,11 @@ class Queries:
         limit = clamp_limit(limit)
         if sort not in FACT_SORTS:
             raise QueryError(f"sort must be one of {', '.join(FACT_SORTS)}", "sort")
+        # review state (issue 14): rejected facts are hidden unless asked for; the value names the shape
+        cond = review_condition(table, review)
+        if cond is not None:
+            where = {**where, f"review={review or ''}": lambda: cond}
+        cols = [*cols, table.c.fact_key, table.c.review, table.c.kept]
         ckind = f"{ckind}{sort}"
         after = decode_cursor(cursor, ckind, 2)
         if after:
@@ -450,6 +456,9 @@ class Queries:
                     found[r["row"]] = r.get("published")
             order = sorted(found.items(), key=_fact_order(by_date), reverse=desc)[:limit + 1]
             rows = self._fact_details(conn, table, cols, [row for row, _ in order])
+        for r in rows:
+            r["review"] = r["review"] or "machine"
+            r["kept"] = bool(r["kept"])
         if not by_date:
             return self._page(rows, limit, ckind, lambda r: [None, r["row"]])
         return self._page(rows, limit, ckind, lambda r: [r["published"], r["row"]])
@@ -508,7 +517,8 @@ class Queries:
 
     def stances(self, *, actor: str | None = None, target: str | None = None, polarity: str | None = None,
                 published_from: str | None = None, published_to: str | None = None,
-                limit: int | None = None, cursor: str | None = None, sort: str = "-id") -> Page:
+                limit: int | None = None, cursor: str | None = None, sort: str = "-id",
+                review: str | None = None) -> Page:
         """Stances with their evidence quote; `actor` matches the speaker or the state/org they speak for."""
         t = s.stances
         where: dict = {}
@@ -518,10 +528,10 @@ class Queries:
         self._date_filters(published_from, published_to, where, params)
         cols = [t.c.actor, t.c.affiliation, t.c.target, t.c.polarity, t.c.confidence, t.c.start, t.c.end,
                 _quote(t)]
-        return self._fact_list(t, cols, where, params, "stances", limit, cursor, sort, branches)
+        return self._fact_list(t, cols, where, params, "stances", limit, cursor, sort, branches, review)
 
     def statements(self, *, speaker: str | None = None, doc_id: str | None = None, limit: int | None = None,
-                   cursor: str | None = None, sort: str = "-id") -> Page:
+                   cursor: str | None = None, sort: str = "-id", review: str | None = None) -> Page:
         """Statements (quotes and reported speech); `speaker` matches the speaker or their state/org."""
         t = s.statements
         where: dict = {}
@@ -529,35 +539,36 @@ class Queries:
         branches = self._speaker_branches(t.c.speaker, t.c.affiliation, speaker, params) if speaker else None
         self._filters(t, {"doc_id": doc_id}, where, params)
         cols = [t.c.speaker, t.c.affiliation, t.c.direct, t.c.start, t.c.end, _quote(t)]
-        return self._fact_list(t, cols, where, params, "statements", limit, cursor, sort, branches)
+        return self._fact_list(t, cols, where, params, "statements", limit, cursor, sort, branches, review)
 
     def attributions(self, *, incident: str | None = None, accused: str | None = None,
                      claimant: str | None = None, limit: int | None = None, cursor: str | None = None,
-                     sort: str = "published") -> Page:
+                     sort: str = "published", review: str | None = None) -> Page:
         """Attribution claims, oldest first by default (they read as a timeline)."""
         t = s.attributions
         where: dict = {}
         params: dict = {}
         self._filters(t, {"incident": incident, "accused": accused, "claimant": claimant}, where, params)
         cols = [t.c.incident, t.c.accused, t.c.claimant, t.c.certainty, t.c.via, t.c.start, t.c.end, _quote(t)]
-        return self._fact_list(t, cols, where, params, "attributions", limit, cursor, sort)
+        return self._fact_list(t, cols, where, params, "attributions", limit, cursor, sort, review=review)
 
     def subscriptions(self, *, actor: str | None = None, instrument: str | None = None,
-                      limit: int | None = None, cursor: str | None = None, sort: str = "-id") -> Page:
+                      limit: int | None = None, cursor: str | None = None, sort: str = "-id",
+                      review: str | None = None) -> Page:
         """Subscriptions reported in documents (the KB's register is separate: `kb.subscriptions`)."""
         t = s.subscriptions
         where: dict = {}
         params: dict = {}
         self._filters(t, {"actor": actor, "instrument": instrument}, where, params)
         cols = [t.c.actor, t.c.instrument, t.c.action, t.c.date, t.c.start, t.c.end, _quote(t)]
-        return self._fact_list(t, cols, where, params, "subscriptions", limit, cursor, sort)
+        return self._fact_list(t, cols, where, params, "subscriptions", limit, cursor, sort, review=review)
 
     def event_rows(self, event: str) -> list[dict[str, Any]]:
         """Every stored mention of an event, with the document it comes from."""
         t = s.events
         query = (select(t, s.documents.c.title.label("doc_title"), s.documents.c.published, _quote(t))
                  .select_from(t.join(s.documents, s.documents.c.id == t.c.doc_id))
-                 .where(t.c.event == event).order_by(t.c.id).limit(MAX_LIMIT))
+                 .where(t.c.event == event, _live(t)).order_by(t.c.id).limit(MAX_LIMIT))
         with self.connect() as conn:
             out = []
             for r in conn.execute(query).mappings():
@@ -570,7 +581,7 @@ class Queries:
         t = s.incidents
         query = (select(t, s.documents.c.title.label("doc_title"), s.documents.c.published)
                  .select_from(t.join(s.documents, s.documents.c.id == t.c.doc_id))
-                 .where(t.c.incident == incident).order_by(t.c.id).limit(MAX_LIMIT))
+                 .where(t.c.incident == incident, _live(t)).order_by(t.c.id).limit(MAX_LIMIT))
         with self.connect() as conn:
             out = []
             for r in conn.execute(query).mappings():
@@ -586,9 +597,9 @@ class Queries:
             return []
         t = s.statements
         query = (select(t.c.doc_id, t.c.speaker, t.c.affiliation, t.c.direct, t.c.start, t.c.end, _quote(t),
-                        s.documents.c.title.label("doc_title"), s.documents.c.published)
+                        t.c.fact_key, t.c.review, s.documents.c.title.label("doc_title"), s.documents.c.published)
                  .select_from(t.join(s.documents, s.documents.c.id == t.c.doc_id))
-                 .where(t.c.doc_id.in_(ids)).order_by(t.c.doc_id, t.c.start).limit(limit))
+                 .where(t.c.doc_id.in_(ids), _live(t)).order_by(t.c.doc_id, t.c.start).limit(limit))
         with self.connect() as conn:
             return [dict(r) for r in conn.execute(query).mappings()]
 
@@ -669,7 +680,7 @@ class Queries:
         year = func.substr(s.documents.c.published, 1, 4).label("year")
         query = (select(year, t.c.target, t.c.polarity, func.count().label("n"))
                  .select_from(t.join(s.documents, s.documents.c.id == t.c.doc_id))
-                 .where(*self._speaker_cond(t.c.actor, t.c.affiliation, actor))
+                 .where(*self._speaker_cond(t.c.actor, t.c.affiliation, actor), _live(t))
                  .group_by(year, t.c.target, t.c.polarity).order_by(year, t.c.target))
         with self.connect() as conn:
             return [dict(r) for r in conn.execute(query).mappings()]
@@ -718,7 +729,7 @@ class Queries:
         year = func.substr(s.documents.c.published, 1, 4).label("year")
         query = (select(year, who, t.c.target, t.c.polarity, func.count().label("n"),
                         func.count(func.distinct(t.c.doc_id)).label("documents"))
-                 .select_from(t.join(s.documents, s.documents.c.id == t.c.doc_id))
+                 .select_from(t.join(s.documents, s.documents.c.id == t.c.doc_id)).where(_live(t))
                  .group_by(year, who, t.c.target, t.c.polarity))
         with self.connect() as conn:
             return self.cache.get(("positions-by-year", by), self.version(conn),
@@ -728,7 +739,7 @@ class Queries:
                        targets: str | None) -> list[dict[str, Any]]:
         t = s.stances
         who = self._who(by)
-        conds = _date_conds(published_from, published_to)
+        conds = [*_date_conds(published_from, published_to), _live(t)]
         if targets:
             conds.append(t.c.target.like(targets + ":%"))
         query = (select(who, t.c.target, t.c.polarity, func.count().label("n"),
@@ -745,7 +756,7 @@ class Queries:
         sup = func.sum(case((t.c.polarity == "support", 1), else_=0))
         opp = func.sum(case((t.c.polarity == "oppose", 1), else_=0))
         query = (select(t.c.target, sup.label("support"), opp.label("oppose"), func.count().label("n"))
-                 .group_by(t.c.target))
+                 .where(_live(t)).group_by(t.c.target))
         with self.connect() as conn:
             rows = self.cache.get("contested", self.version(conn),
                                   lambda: [dict(r) for r in conn.execute(query).mappings()])
@@ -756,7 +767,7 @@ class Queries:
     def target_counts(self, prefix: str) -> dict[str, int]:
         """How many stances each target of a kind ("proposition", "instrument") carries."""
         t = s.stances
-        query = (select(t.c.target, func.count().label("n")).where(t.c.target.like(prefix + ":%"))
+        query = (select(t.c.target, func.count().label("n")).where(t.c.target.like(prefix + ":%"), _live(t))
                  .group_by(t.c.target))
         with self.connect() as conn:
             return self.cache.get(("targets", prefix), self.version(conn),
@@ -849,6 +860,11 @@ def _document_statements(engine: Engine) -> dict[str, Prepared]:
               s.attributions, s.events):
         out[t.name] = Prepared(select(t).where(t.c.doc_id == doc_id).order_by(t.c.id), engine)
     return out
+
+
+def _live(t):
+    """Facts not rejected by a reviewer: what aggregates (matrix, timelines, counts) count."""
+    return review_condition(t, None)
 
 
 def snippet(text: str, words: list[str], width: int = 90) -> str:

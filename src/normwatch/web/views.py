@@ -41,10 +41,12 @@ def named(c: Context, id_: str | None, names: dict[str, str] | None = None) -> d
 
 # -- documents ------------------------------------------------------------------------------
 
-def document(c: Context, doc_id: str) -> dict[str, Any] | None:
+def document(c: Context, doc_id: str, review: str | None = None) -> dict[str, Any] | None:
+    """A document with its facts; `review` filters them by review state (default: rejected hidden)."""
+    from ..store.review_filter import filter_document
     from .pdf_pages import add_layout  # issue 15: page numbers of PDF documents
 
-    return add_layout(c.queries.engine, c.queries.document(doc_id))
+    return add_layout(c.queries.engine, filter_document(c.queries.document(doc_id), review))
 
 
 # -- actors ---------------------------------------------------------------------------------
