@@ -68,6 +68,8 @@ CHANNELS = ("state-organ", "state-sponsored-proxy", "patriotic-hackers", "crimin
 THREAT_CATEGORIES = CHANNELS
 # Who holds a threat actor's `suspected_state`: a community assessment, never a government's claim.
 SUSPECTED_BY = ("misp-galaxy", "cfr-via-misp-galaxy", "mitre-attack")
+ISO3_FORM = re.compile(r"[A-Z]{3}")
+NOT_ALNUM = re.compile(r"[^0-9a-z]")  # alias keys: case- and punctuation-blind
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 ATTACK_GROUP = re.compile(r"^G\d{4}$")
 # Generated files that add records of a kind, and the key under which they extend curated records.
@@ -156,7 +158,7 @@ def check_id(ident: Any, kind: str) -> str | None:
         return f"{ident!r} must start with {prefix!r}"
     rest = ident[len(prefix):]
     if kind == "state":
-        if not re.fullmatch(r"[A-Z]{3}", rest):
+        if not ISO3_FORM.fullmatch(rest):
             return f"{ident!r}: a state id is 'state:' + an ISO 3166-1 alpha-3 code"
         if rest not in iso3_codes():
             return f"{ident!r}: {rest} is not an ISO 3166-1 alpha-3 code (nor a listed exception)"
@@ -421,7 +423,7 @@ class Checker:
             for form in forms:
                 if not isinstance(form, str):
                     continue
-                k = re.sub(r"[^0-9a-z]", "", form.casefold())
+                k = NOT_ALNUM.sub("", form.casefold())
                 if k and owner.setdefault(k, rid) != rid:
                     self.add(files[rid], rid, "aliases", f"{form!r} also names {owner[k]}: an alias belongs to one actor")
             for u in r.get("uuids") or []:
