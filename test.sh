@@ -3,5 +3,6 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 # chromium + chromium-driver: the browser tests drive a real headless Chromium
-NW_EXTRAS="test,web,accounts,export" NW_APT="chromium chromium-driver" source scripts/setup.sh
+# postgresql: the throwaway server of the PostgreSQL tests; openjdk-17-jre-headless: local Spark
+NW_EXTRAS="test,web,accounts,export,pg,spark" NW_APT="chromium chromium-driver postgresql openjdk-17-jre-headless" source scripts/setup.sh
 exec .venv/bin/python -m pytest -q -p no:cacheprovider "$@"

@@ -376,6 +376,8 @@ def main() -> None:
     ap.add_argument("--keep", help="build (or reuse) the store in this folder and keep it")
     ap.add_argument("--only", help="run only the endpoints whose name matches this regular expression")
     ap.add_argument("--build-only", action="store_true", help="build the store (needs --keep), run no load")
+    ap.add_argument("--pg", action="store_true",
+                    help="serve the same store from a throwaway PostgreSQL (copied with `normwatch copy`; issue 12)")
     ap.add_argument("--out", default=str(ROOT / "bench" / "out" / "api.json"))
     args = ap.parse_args()
     if not shutil.which("wrk"):
@@ -402,6 +404,21 @@ def main() -> None:
     with open(db, "rb") as f:
         while f.read(1 << 24):
             pass
+    pg_server = None
+    if args.pg:
+        sys.path.insert(0, str(ROOT))
+        from normwatch.store import Store
+        from normwatch.store.transfer import copy_store as copy_to
+        from tests.pg_server import PostgresServer, _bindir
+
+        pg_server = PostgresServer(_bindir())
+        pg_server.start()
+        sqlite_url, url = url, pg_server.create_database()
+        t0 = time.perf_counter()
+        result["pg_copy"] = copy_to(Store(sqlite_url), Store(url))
+        result["pg_copy_seconds"] = round(time.perf_counter() - t0, 1)
+        result["store_kind"] = "postgresql"
+        print(f"copied to PostgreSQL in {result['pg_copy_seconds']} s", file=sys.stderr)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     # the real `normwatch serve` (uvloop, httptools, no access log), as deployed
@@ -439,6 +456,8 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
+        if pg_server is not None:
+            pg_server.stop()
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)

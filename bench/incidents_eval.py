@@ -15,8 +15,8 @@ What it does:
   * DCID 2.0 (`DCID_2.0_public_June2020_sheet.csv`): text = Name + "Political Objective",
     published = interactionstartdate; gold = the initiator (its COW code is one of the two
     codes joined in Dyadpair; the matching StateA/StateB name is looked up in the KB).
-  * Predicted = accused states of every attribution the document's incidents carry, except
-    `denied` ones (a denial is not an accusation).
+  * Predicted = accused states of every claim the document carries (`doc.claims`, whether or
+    not an incident was resolved for it), except `denied` ones (a denial is not an accusation).
   * Scores over (row, state) pairs: precision, recall, F1. Rows whose gold is empty or not a
     state ("Government", a shifted column) count for precision only: anything predicted there
     is counted as a false positive. Also: the certainty and channel distributions, rows with an
@@ -174,12 +174,12 @@ def run(rows: list[Row]) -> float:
                      meta=Meta(title=row.title, published=row.published))
         doc = pipeline.run(clean(raw, settings), stages, settings)
         row.incidents = len(doc.incidents)
-        for inc in doc.incidents:
-            for a in inc.attributions:
-                row.attributions.append({"incident": inc.incident, "accused": a.accused, "claimant": a.claimant,
-                                         "certainty": a.certainty, "via": a.via})
-                if a.accused and a.accused.startswith("state:") and a.certainty != "denied":
-                    row.predicted.add(a.accused)
+        # every claim counts, whether or not an incident was resolved for it (issue 11)
+        for c in doc.claims:
+            row.attributions.append({"incident": c.incident, "accused": c.accused, "claimant": c.claimant,
+                                     "certainty": c.certainty, "via": c.via})
+            if c.accused and c.accused.startswith("state:") and c.certainty != "denied":
+                row.predicted.add(c.accused)
     return time.perf_counter() - t0
 
 

@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+# the throwaway PostgreSQL server and the store fixture over SQLite and PostgreSQL (issue 12)
+from .pg_server import db_url, pg_server, pg_url, pytest_collection_modifyitems  # noqa: F401
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("NORMWATCH_SHARED", ROOT.parent / "shared")).resolve()
 

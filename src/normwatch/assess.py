@@ -173,8 +173,12 @@ def _condition(duty: str, via: str) -> tuple[bool, str]:
     return True, "a duty to cooperate and assist, owed whatever the channel"
 
 
-def assess_incident(kb, incident_id: str, as_of: str | None = None, incident: dict | None = None) -> dict[str, Any]:
+def assess_incident(kb, incident_id: str, as_of: str | None = None, incident: dict | None = None,
+                    claims: list[dict] | None = None) -> dict[str, Any]:
     """Assessment of one incident (a KB record, or `incident` given as a dict in the KB's incident shape).
+
+    `claims` are attribution claims read from documents ({accused, via, certainty, claimant}, as the
+    store keeps them): each is a hypothesis beside those the KB records.
 
     Returns a dict: incident facts, the date used, the implicated tags, one block per attribution
     hypothesis with its lines, and the disclaimer. See docs/assessment.md for the schema.
@@ -186,7 +190,8 @@ def assess_incident(kb, incident_id: str, as_of: str | None = None, incident: di
     tags = incident_tags(inc)
     victim = (inc.get("victims") or [None])[0]
     hyps = [Hypothesis(a.get("accused"), a.get("via") or "unknown", a.get("certainty") or "suspected",
-                       a.get("claimant")) for a in inc.get("attributions") or []]
+                       a.get("claimant")) for a in [*(inc.get("attributions") or []), *(claims or [])]
+            if not a.get("accused") or str(a.get("accused")).startswith("state:")]
     # Claims that repeat the same accused and channel differ only in who said it: assess once, keep claimants.
     seen: dict[tuple, Hypothesis] = {}
     for h in hyps:

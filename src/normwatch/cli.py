@@ -86,11 +86,12 @@ class _Progress:
 
 @cli.command()
 @click.argument("inputs", nargs=-1, required=True)
-@settings_options("db", *INPUT_SETTINGS, "prefilter", "extract", "near_dup_threshold")
+@settings_options("db", *INPUT_SETTINGS, "prefilter", "extract", "near_dup_threshold", "workers")
 @click.option("--quiet", "-q", is_flag=True, help="no progress line")
 def ingest(inputs, quiet, **options):
     """Read files, directories, URLs, WARC/WET and JSONL into the store."""
     from .ingest import ingest as run_ingest
+    from .ingest_pool import resolve_workers
 
     settings = _settings(**options)
     try:
@@ -98,7 +99,8 @@ def ingest(inputs, quiet, **options):
         run_id = store.start_run("ingest", list(inputs))
         progress = _Progress(not quiet)
         t0 = time.perf_counter()
-        counts = run_ingest(list(inputs), store, settings, run_id=run_id, on_event=progress)
+        counts = run_ingest(list(inputs), store, settings, run_id=run_id, on_event=progress,
+                            workers=resolve_workers(settings.workers))
         progress.clear()
         store.finish_run(run_id, counts.as_dict())
     except NormwatchError as e:
@@ -274,6 +276,11 @@ def _add_commands_from_modules() -> None:
 
     for name, command in review_commands.items():
         cli.add_command(command, name=name)
+    # issue 12: store-to-store copy and the Parquet loader of the Spark job's output
+    from .cli_scale import copy_command, load_command
+
+    cli.add_command(copy_command)
+    cli.add_command(load_command)
     try:
         from .cli_web import serve
     except ImportError as e:  # the web extra is missing: say how to get it instead of failing

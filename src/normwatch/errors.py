@@ -48,6 +48,7 @@ MESSAGES: dict[str, str] = {
     "NW161": "alert exists already",
     "NW200": "no main text found",
     "NW201": "text too short after cleaning",
+    "NW205": "dropped by the prefilter",
     "NW400": "stage failed",
     "NW500": "bad pipeline",
     "NW600": "store error",

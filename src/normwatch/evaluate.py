@@ -39,6 +39,11 @@ Matching rules (also in tests/eval/README.md):
 - attributions: (incident, accused, certainty, via) per document;
   ``attributions~accused`` only (incident, accused). incidents: (incident, victim,
   type); ``incidents~id`` only the id.
+- claims: (accused, claimant, certainty, via) per document, whatever incident they are
+  about: the gold's top-level ``claims`` plus every gold incident's attributions, against
+  the prediction's ``claims`` (its incidents' attributions when it has none);
+  ``claims~accused`` only the accused. Predictions accusing a state the gold lists in
+  ``forbidden_claims`` (a victim, a prosecutor) are counted and listed.
 - events: event id per document; for matched events, place (normalised, either
   contains the other), start, end, participants (set precision/recall) and whether
   an outcome is given are reported.
@@ -103,6 +108,8 @@ class Gold:
     documents: dict[str, GoldDoc] = field(default_factory=dict)
     items: dict[str, list[dict]] = field(default_factory=lambda: {k: [] for k in KINDS})
     forbidden_stances: list[dict] = field(default_factory=list)
+    claims: list[dict] = field(default_factory=list)  # accusations scored whatever incident they are about
+    forbidden_claims: list[dict] = field(default_factory=list)  # {doc, accused, why}: accusing them is wrong
     files: list[str] = field(default_factory=list)
 
     def of(self, kind: str, key: str) -> list[dict]:
@@ -146,6 +153,11 @@ def _merge(gold: Gold, f: Path) -> None:
             if it.get("doc") not in gold.documents:
                 raise GoldError(f"{kind}[{i}] names unknown document {it.get('doc')!r}", source=str(f))
             (gold.forbidden_stances if kind == "forbidden_stances" else gold.items[kind]).append(it)
+    for kind in ("claims", "forbidden_claims"):
+        for i, it in enumerate(data.get(kind) or []):
+            if it.get("doc") not in gold.documents:
+                raise GoldError(f"{kind}[{i}] names unknown document {it.get('doc')!r}", source=str(f))
+            getattr(gold, kind).append(it)
     gold.files.append(str(f))
 
 
@@ -265,6 +277,7 @@ class Report:
 
     kinds: dict[str, KindScore] = field(default_factory=dict)
     forbidden: list[dict] = field(default_factory=list)
+    forbidden_claims: list[dict] = field(default_factory=list)
     checks: dict[str, list[int]] = field(default_factory=dict)   # name -> [agreeing, checked]
     documents: int = 0
     documents_predicted: int = 0
@@ -287,6 +300,7 @@ class Report:
             "kinds": {k: v.as_dict(details) for k, v in self.kinds.items()},
             "forbidden_stances": len(self.forbidden),
             "forbidden": self.forbidden,
+            "forbidden_claims": self.forbidden_claims,
             "checks": {k: {"agree": a, "checked": n} for k, (a, n) in self.checks.items()},
             "unlocated_gold_strings": self.unlocated if details else len(self.unlocated),
         }
@@ -378,7 +392,7 @@ def score(gold: Gold, predictions: list[dict]) -> Report:
     report = Report(documents=len(gold.documents))
     for k in (*KINDS[:2], "statements~span", "stances", "subscriptions", "subscriptions~any-action",
               "instrument_mentions", "instrument_mentions~doc", "attributions", "attributions~accused",
-              "incidents", "incidents~id", "events"):
+              "incidents", "incidents~id", "events", "claims", "claims~accused"):
         report.kind(k)
     by_name: dict[str, str] = {}
     for key, gd in gold.documents.items():
@@ -415,6 +429,7 @@ def _score_doc(gold: Gold, gd: GoldDoc, obj: dict, report: Report, present: bool
     _score_mentions(gold.of("instrument_mentions", key), obj.get("instrument_mentions") or [], key, loc,
                     report, present)
     _score_incidents(gold.of("incidents", key), obj.get("incidents") or [], key, report)
+    _score_claims(gold, key, obj, report)
     _score_events(gold.of("events", key), obj.get("events") or [], key, report)
 
 
@@ -572,6 +587,30 @@ def _score_incidents(golds: list[dict], preds: list[dict], key: str, report: Rep
     _keyed(ga, pa, ("incident", "accused"), report.kind("attributions~accused"), key)
 
 
+def predicted_claims(obj: dict) -> list[dict]:
+    """A prediction's claims: its top-level ``claims`` list, or (older output) its incidents' attributions."""
+    if "claims" in obj:
+        return list(obj.get("claims") or [])
+    return list(_attributions(obj.get("incidents") or []))
+
+
+def _score_claims(gold: Gold, key: str, obj: dict, report: Report) -> None:
+    """Accusations per document, whatever incident they are about: the gold's ``claims`` and every
+    gold incident's attributions against the prediction's claims. Predicted claims accusing a
+    ``forbidden_claims`` state are listed (a victim, a prosecutor named as the accused)."""
+    golds = [it for it in gold.claims if it.get("doc") == key]
+    golds += [a for a in _attributions(gold.of("incidents", key))]
+    preds = [p for p in predicted_claims(obj) if p.get("accused")]
+    _keyed(golds, preds, ("accused", "claimant", "certainty", "via"), report.kind("claims"), key)
+    _keyed(golds, preds, ("accused",), report.kind("claims~accused"), key)
+    for f in (f for f in gold.forbidden_claims if f.get("doc") == key):
+        for p in preds:
+            if p.get("accused") == f.get("accused") and p.get("certainty") != "denied":
+                report.forbidden_claims.append({"doc": key, "accused": p.get("accused"), "claimant": p.get("claimant"),
+                                                "why": f.get("why")})
+                break
+
+
 def _score_events(golds: list[dict], preds: list[dict], key: str, report: Report) -> None:
     preds = _unique(preds, lambda p: (p.get("event"),))
     _match(golds, preds, lambda g, p: int(g.get("event") == p.get("event")), report.kind("events"),
@@ -600,7 +639,7 @@ def _score_events(golds: list[dict], preds: list[dict], key: str, report: Report
 # ---------------------------------------------------------------- output
 
 _HEADLINE = ("actors", "statements", "stances", "subscriptions", "instrument_mentions", "attributions",
-             "incidents", "events")
+             "incidents", "events", "claims")
 
 
 def format_report(report: Report, fmt: str = "text", details: bool = False) -> str:
@@ -627,6 +666,10 @@ def format_report(report: Report, fmt: str = "text", details: bool = False) -> s
     for f in report.forbidden:
         lines.append(f"  {f['doc']}: {f['actor'] or f['affiliation']} {f['polarity']} {f['target']}"
                      + (f"  ({f['why']})" if f.get("why") else ""))
+    if report.forbidden_claims:
+        lines.append(f"forbidden claims predicted: {len(report.forbidden_claims)}")
+        for f in report.forbidden_claims:
+            lines.append(f"  {f['doc']}: accused {f['accused']}" + (f"  ({f['why']})" if f.get("why") else ""))
     for name, (agree, n) in report.checks.items():
         lines.append(f"{name.replace('_', ' ')}: {agree}/{n}")
     if report.unlocated:

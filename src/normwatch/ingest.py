@@ -116,20 +116,28 @@ def process(items: Iterable[RawDoc | Rejection], settings: Settings, *, use_pref
 
 
 def ingest(inputs: list[str], store, settings: Settings, *, run_id: int | None = None,
-           on_event: Callable[[str, object, Counts], None] | None = None) -> Counts:
+           on_event: Callable[[str, object, Counts], None] | None = None, workers: int = 1) -> Counts:
     """Ingest inputs into `store`. `on_event(kind, item, counts)` reports progress and rejections.
 
     The whole batch sees one knowledge base (`kb.loader.pinned`), even if its files change meanwhile.
+    `workers` > 1 cleans and extracts in that many processes (ingest_pool.py); this process still
+    writes every result, in input order.
     """
     with pinned():
-        return _ingest(inputs, store, settings, run_id, on_event)
+        return _ingest(inputs, store, settings, run_id, on_event, workers)
 
 
 def _ingest(inputs: list[str], store, settings: Settings, run_id: int | None,
-            on_event: Callable[[str, object, Counts], None] | None) -> Counts:
+            on_event: Callable[[str, object, Counts], None] | None, workers: int = 1) -> Counts:
     counts = Counts()
     items = iter_inputs(inputs, settings)
-    for out in process(items, settings, use_prefilter=settings.prefilter, exists=store.has_document):
+    if workers > 1:
+        from .ingest_pool import process_parallel
+
+        outputs = process_parallel(items, settings, use_prefilter=settings.prefilter, workers=workers)
+    else:
+        outputs = process(items, settings, use_prefilter=settings.prefilter, exists=store.has_document)
+    for out in outputs:
         counts.seen += 1
         if counts.seen % CACHE_RELEASE_EVERY == 0:
             release_text_caches()

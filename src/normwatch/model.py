@@ -27,11 +27,13 @@ __all__ = [
     "Subscription",
     "Attribution",
     "Incident",
+    "Claim",
     "Event",
     "Rejection",
     "POLARITIES",
     "CERTAINTIES",
     "CHANNELS",
+    "CLAIM_BASES",
     "SUBSCRIPTION_ACTIONS",
     "normalise_text",
     "content_hash",
@@ -41,6 +43,9 @@ __all__ = [
 POLARITIES = ("support", "oppose", "neutral", "mixed")
 CERTAINTIES = ("confirmed", "official", "alleged", "suspected", "denied")
 CHANNELS = ("state-organ", "state-sponsored-proxy", "patriotic-hackers", "criminal", "unknown")
+# How a claim's accused state is known: the text names it, or only a community assessment of the
+# threat actor the text names (the KB's threat-actor record, e.g. a MISP galaxy's suspected state).
+CLAIM_BASES = ("text", "community-assessment")
 SUBSCRIPTION_ACTIONS = ("signed", "ratified", "acceded", "sponsored", "endorsed", "joined")
 
 
@@ -178,12 +183,42 @@ class Attribution:
     certainty: str
     via: str
     evidence: Span
+    actor: str | None = None  # the threat actor named, when the accused state comes through it
+    basis: str = "text"  # CLAIM_BASES
 
     def __post_init__(self) -> None:
         if self.certainty not in CERTAINTIES:
             raise ValueError(f"unknown certainty {self.certainty!r}")
         if self.via not in CHANNELS:
             raise ValueError(f"unknown channel {self.via!r}")
+
+
+@dataclass(slots=True)
+class Claim:
+    """Someone blames, attributes, links, suspects or denies: a fact whether or not its incident is known.
+
+    `claimant` is None when the author makes the claim; `accused` a state id (None when only a
+    threat actor is named and nothing ties it to a state); `actor` the threat-actor id when one is
+    named; `incident` the KB or new incident it is about, None when none can be resolved. A denial
+    has certainty ``denied`` and the denying party as `accused`.
+    """
+
+    accused: str | None
+    claimant: str | None
+    certainty: str
+    via: str
+    evidence: Span
+    actor: str | None = None
+    incident: str | None = None
+    basis: str = "text"
+
+    def __post_init__(self) -> None:
+        if self.certainty not in CERTAINTIES:
+            raise ValueError(f"unknown certainty {self.certainty!r}")
+        if self.via not in CHANNELS:
+            raise ValueError(f"unknown channel {self.via!r}")
+        if self.basis not in CLAIM_BASES:
+            raise ValueError(f"unknown claim basis {self.basis!r}")
 
 
 @dataclass(slots=True)
@@ -232,6 +267,7 @@ FACT_LISTS = (
     "instrument_mentions",
     "subscriptions",
     "incidents",
+    "claims",
     "events",
 )
 
@@ -313,10 +349,26 @@ class Document:
                 yield "incidents", s
             for at in inc.attributions:
                 yield "attributions", at.evidence
+        for c in self.claims:
+            yield "claims", c.evidence
         for ev in self.events:
             yield "events", ev.span
             if ev.outcome_span:
                 yield "events", ev.outcome_span
+
+    def all_claims(self) -> list["Claim"]:
+        """`claims`, plus any incident attribution they do not hold (a document built by hand, or by a
+        stage that filled only `incidents`): the claims are the facts, attributions their view."""
+        out = list(self.claims)
+        have = {(c.incident, c.accused, c.claimant, c.certainty, c.via, c.evidence) for c in out}
+        for inc in self.incidents:
+            for a in inc.attributions:
+                key = (inc.incident, a.accused, a.claimant, a.certainty, a.via, a.evidence)
+                if key not in have:
+                    have.add(key)
+                    out.append(Claim(a.accused, a.claimant, a.certainty, a.via, a.evidence, a.actor, inc.incident,
+                                     a.basis))
+        return out
 
     def check_spans(self) -> None:
         for kind, s in self.iter_spans():
@@ -381,7 +433,7 @@ class Document:
                 for s in self.subscriptions
             ],
             "incidents": [
-                {"incident": i.incident, "victim": i.victim, "type": i.type, "date": i.date,
+                {"incident": i.incident, "victim": i.victim, "type": i.type, "date": i.date, "title": i.name,
                  "spans": [s.as_list() for s in i.spans],
                  "attributions": [
                      {"accused": a.accused, "claimant": a.claimant, "certainty": a.certainty,
@@ -389,6 +441,13 @@ class Document:
                      for a in i.attributions
                  ]}
                 for i in self.incidents
+            ],
+            # every accusation and denial, whether or not its incident is known (incidents[].attributions
+            # is the view of the claims about each incident)
+            "claims": [
+                {"accused": c.accused, "actor": c.actor, "claimant": c.claimant, "certainty": c.certainty,
+                 "via": c.via, "incident": c.incident, "basis": c.basis, "evidence": c.evidence.as_list()}
+                for c in self.all_claims()
             ],
             "events": [
                 {"event": e.event, "name": e.name, "place": e.place, "start": e.start,

@@ -29,6 +29,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("prefilter", True, "drop pages with nothing about cyber policy before cleaning them"),
     Setting("near_dup_threshold", 0.7, "estimated Jaccard similarity above which two documents are near-duplicates"),
     Setting("extract", True, "run the fact extraction stages on ingested documents"),
+    # issue 12: ingest's process pool
+    Setting("workers", 0, "processes that clean and extract documents during ingest (0: one per core)"),
     # issue 15
     Setting("pdf_timeout", 60.0, "seconds a PDF may take to read; slower ones are rejected (NW144)"),
     Setting("admin_token", "", "bearer token that the alert management API requires; empty turns that API off"),
@@ -47,6 +49,7 @@ class Settings:
     prefilter: bool = True
     near_dup_threshold: float = 0.7
     extract: bool = True
+    workers: int = 0
     pdf_timeout: float = 60.0  # issue 15
     admin_token: str = ""  # issue 15: until accounts exist (issue 14), the alert management API needs it
     require_read_token: bool = False

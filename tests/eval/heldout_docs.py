@@ -134,18 +134,22 @@ def accused_state_scores(gold_data: dict, gold, preds: list[dict]) -> dict:
     true positives; not found, they are no miss. A predicted state the gold does not name there is a
     false positive. Recall counts required pairs only, as the scorer does.
     """
+    from normwatch.evaluate import predicted_claims  # here: scoring saved output needs no extraction stages
+
     by_name = {n: key for key, gd in gold.documents.items() for n in gd.names()}
     predicted: dict[str, list[dict]] = {}
     for obj in preds:
         key = by_name.get(Path((obj.get("doc") or {}).get("source") or "").name)
         if key is not None and key not in predicted:
-            predicted[key] = [a for inc in obj.get("incidents") or [] for a in inc.get("attributions") or []]
+            predicted[key] = predicted_claims(obj)  # every claim, whatever incident (if any) it is filed under
+    # a gold file's top-level claims (accusations with no incident) count like an optional-free incident's
+    loose = [{"doc": c["doc"], "attributions": [c]} for c in gold_data.get("claims") or []]
     out: dict = {}
     for name, denied in (("accused-state", False), ("denied-state", True)):
         tp = fp = found = required_n = 0
         misses, extras = [], []
         for key in gold_data["documents"]:
-            incs = [i for i in gold_data.get("incidents") or [] if i["doc"] == key]
+            incs = [i for i in (gold_data.get("incidents") or []) + loose if i["doc"] == key]
             required = _accused([a for i in incs if i.get("required", True)
                                  for a in i["attributions"] if a.get("required", True)], denied)
             allowed = _accused([a for i in incs for a in i["attributions"]], denied)
@@ -158,7 +162,7 @@ def accused_state_scores(gold_data: dict, gold, preds: list[dict]) -> dict:
                      **_prf(tp, fp, found, required_n), "misses": misses, "false_positives": extras}
     # documents whose gold accuses nobody at all (optional readings included): any accused state there is false
     clean = [k for k in gold_data["documents"]
-             if not _accused([a for i in gold_data.get("incidents") or [] if i["doc"] == k
+             if not _accused([a for i in (gold_data.get("incidents") or []) + loose if i["doc"] == k
                               for a in i["attributions"]], False)]
     accused = [k for k in clean if _accused(predicted.get(k, []), False)]
     out["false-accusations"] = {"documents_without_accused": len(clean), "given_a_state": len(accused),

@@ -34,8 +34,9 @@ def good_text(n: int) -> str:
 
 
 @pytest.fixture
-def db(tmp_path) -> str:
-    return f"sqlite:///{tmp_path / 'nw.db'}"
+def db(db_url) -> str:
+    """Every ingest test runs on SQLite and on PostgreSQL (tests/pg_server.py)."""
+    return db_url
 
 
 def run(*args: str):

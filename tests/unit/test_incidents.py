@@ -40,7 +40,8 @@ def test_new_incident_not_in_kb_gets_slug_id():
     _, incs = run(text, kb=FakeKB([{"id": "state:UKR", "name": "Ukraine"}]))
     assert [i.incident for i in incs] == ["incident:ukraine-2015-sabotage"]
     # the victim's government says so: it is the claimant
-    assert atts(incs) == {("incident:ukraine-2015-sabotage", "state:RUS", "state:UKR", "alleged", "unknown")}
+    # a government blaming in public is its formal attribution (issue 11: "official", was "alleged")
+    assert atts(incs) == {("incident:ukraine-2015-sabotage", "state:RUS", "state:UKR", "official", "unknown")}
 
 
 def test_official_attribution_with_claimant_and_organ():

@@ -53,7 +53,7 @@ def test_contract_shape_and_check_spans():
     doc.sentences.append(doc.span(0, 11))
     c = doc.to_contract()
     assert set(c) == {"doc", "actors", "speaking_entities", "statements", "stances", "instrument_mentions",
-                      "subscriptions", "incidents", "events"}
+                      "subscriptions", "incidents", "claims", "events"}
     assert c["doc"]["text"] == "Hello world" and c["doc"]["title"] == "T"
     doc.sentences.append(Span(0, 99))  # bypassing doc.span() is caught by the check
     with pytest.raises(ValueError):

@@ -22,8 +22,8 @@ STORY = (
 
 
 @pytest.fixture
-def store(tmp_path):
-    s = Store(f"sqlite:///{tmp_path / 'nw.db'}")
+def store(db_url):
+    s = Store(db_url)
     yield s
     s.close()
 
@@ -131,7 +131,8 @@ def test_migrate_is_idempotent(tmp_path):
     assert again.stats()["documents"] == 1
 
 
-def test_wal_mode_on(store):
+def test_wal_mode_on(tmp_path):
+    store = Store(f"sqlite:///{tmp_path / 'nw.db'}")
     with store.engine.connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar_one() == "wal"
 

@@ -13,9 +13,13 @@ from normwatch.web.app import create_app  # noqa: E402
 from . import sample  # noqa: E402
 
 
-@pytest.fixture(scope="session")
-def sample_db(tmp_path_factory) -> str:
-    url = f"sqlite:///{tmp_path_factory.mktemp('web') / 'sample.db'}"
+@pytest.fixture(scope="session", params=("sqlite", "postgresql"))
+def sample_db(request, tmp_path_factory) -> str:
+    """The sample store, once on SQLite and once on PostgreSQL: every API test runs on both."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('web') / 'sample.db'}"
+    else:
+        url = request.getfixturevalue("pg_server").create_database()
     sample.build(url)
     return url
 

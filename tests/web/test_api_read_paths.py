@@ -62,6 +62,18 @@ def test_undated_stances_of_a_target_are_listed(client):
 def test_search_order_is_bm25_over_the_stored_matches(client, sample_db):
     word = "Estonia"
     hits = [h["id"] for h in client.get("/api/v1/search", params={"q": word}).json()["items"]]
+    if sample_db.startswith("postgresql"):
+        # PostgreSQL ranks with ts_rank over the generated tsvector (issue 12)
+        from sqlalchemy import text
+
+        from normwatch.store import Store
+
+        with Store(sample_db, migrate=False).engine.connect() as pg:
+            expected = list(pg.execute(text(
+                "SELECT id FROM documents WHERE search @@ websearch_to_tsquery('english', :q) "
+                "ORDER BY ts_rank(search, websearch_to_tsquery('english', :q)) DESC, id LIMIT 20"), {"q": word}).scalars())
+        assert hits and hits == expected
+        return
     conn = sqlite3.connect(sample_db.removeprefix("sqlite:///"))
     try:
         expected = [r[0] for r in conn.execute(

@@ -32,6 +32,8 @@ DESCRIPTIONS = {
     "subscriptions": "Reported signatures, ratifications, sponsorships and endorsements.",
     "incidents": "Incidents reported in a document.",
     "attributions": "Attribution claims: who blamed whom for an incident, how certain, through which channel.",
+    "claims": ("Every attribution claim and denial, with or without a resolved incident: accused state and threat "
+               "actor, claimant, certainty, channel, and whether the text or a community assessment names the state."),
     "events": "Meetings and conferences reported in a document.",
 }
 

@@ -32,6 +32,7 @@ FACT_TABLES = {
     "subscriptions": (s.subscriptions, ("actor",), ("instrument",)),
     "incidents": (s.incidents, ("victim",), ()),
     "attributions": (s.attributions, ("accused", "claimant"), ()),
+    "claims": (s.claims, ("accused", "claimant", "actor"), ()),  # issue 11: every accusation and denial
     "events": (s.events, (), ()),
 }
 TABLES = ("documents", *FACT_TABLES)

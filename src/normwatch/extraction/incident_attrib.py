@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .attrib_cues import certainty, channel, group_state, is_accused, is_claimant
+from .attrib_cues import ACCUSED_AFTER, FORMAL_BLAME, GROUP_VICTIM_BEFORE, certainty, channel, group_state, is_accused, is_claimant
 from .cues import M, coordinated, kb_get
 from .incident_cues import AGENT, ATTRIB_VERB, GOV_SUBJECT, INCIDENT_NOUN_AFTER, STATE_AGENT, STATE_BODY
 from .incident_match import Hit
@@ -32,6 +32,11 @@ def without_other_organs(kb: Any, text: str, s: Span, orgs: list[M], accused: st
             a, b = m.start - s.start, m.end - s.start
             sent = sent[:a] + " " * (b - a) + sent[b:]
     return sent
+
+
+def text_names(doc: Document, kb: Any, state: str) -> bool:
+    """The document names the state itself, or one of its agencies ("Russian military intelligence")."""
+    return any(m.kb_id == state or (m.kind == "org" and org_state(kb, m.kb_id) == state) for m in doc.mentions)
 
 
 def verb_pos(text: str, s: Span) -> int:
@@ -74,15 +79,21 @@ def attributions(doc: Document, kb: Any, h: Hit, s: Span, states: list[M], group
             for m in coordinated(text, both, idx):
                 if m not in claim_ms:
                     claim_ms.append(m)
+    # "Monaco said" after "Deputy Attorney General Lisa Monaco": a person's surname, not the state
+    surnames = {a.name.split()[-1] for a in doc.actors if a.kind == "person" and a.name and " " in a.name}
+    claim_ms = [m for m in claim_ms if not (m.kind == "state" and text[m.start:m.end] in surnames)]
     claimants: list[str] = []
     for m in claim_ms:
         cid = (org_state(kb, m.id) or m.id) if m.kind == "org" else m.id
         if cid not in claimants:
             claimants.append(cid)
+    actor_of: dict[str, str] = {}  # accused state -> the threat actor it came through
     for g in groups:
         if g.kind == "state":  # a back-reference to the state a short report accused before
             accused.append((g.id, None))
             continue
+        if GROUP_VICTIM_BEFORE.search(text[max(s.start, g.start - 70):g.start]):
+            continue  # "compromised the networks of the Dukes": the group was hit, not the doer
         st, cat = group_state(kb, g.id)
         if st and doc_states is not None and st not in doc_states and doc_accused - {st}:
             # the KB ties the group to a state the text never names, while the text blames another:
@@ -90,14 +101,21 @@ def attributions(doc: Document, kb: Any, h: Hit, s: Span, states: list[M], group
             continue
         if st:
             accused.append((st, cat))
+            actor_of.setdefault(st, g.id)
+    # "The FSB and the GRU have conducted ...": a doer's coordinated partners are doers too
+    doers = [m for m in both if m not in claim_ms and m.id != h.victim and is_accused(text, m)]
+    # (only a run that is the subject of the verb after it: in "Russia v. Estonia and Russia v. Georgia"
+    # Estonia is no partner of the second Russia)
+    partners = {id(p) for d in doers if ACCUSED_AFTER.match(text[d.end:d.end + 40])
+                for p in coordinated(text, both, both.index(d)) if p.start < d.start}
     for m in orgs:
         st = org_state(kb, m.id)
-        if st and m not in claim_ms and is_accused(text, m):
+        if st and m not in claim_ms and (m in doers or id(m) in partners):
             accused.append((st, "state-organ"))
     for m in states:
         if m.id == h.victim or m in claim_ms:
             continue
-        if is_accused(text, m):
+        if m in doers or id(m) in partners:
             # "carried out by the Islamic Republic of Iran": the state itself is named as the doer
             agent = STATE_AGENT.search(text[max(s.start, m.start - 40):m.start]) or STATE_BODY.match(text, m.end)
             accused.append((m.id, AGENT if agent else None))
@@ -129,11 +147,16 @@ def attributions(doc: Document, kb: Any, h: Hit, s: Span, states: list[M], group
                 c = "alleged"  # a company's or researcher's attribution is not a government's formal one
             elif cert == "alleged" and who and who == doc.meta.speaker and who.startswith("state:"):
                 c = "official"  # a government's own speech or statement is a formal attribution
+            elif cert == "alleged" and who and governmental(kb, who) and FORMAL_BLAME.search(sent):
+                c = "official"  # "Denmark blamed Russia": a government blaming in public attributes formally
             if (acc, who) in seen:
                 continue
             seen.add((acc, who))
             via = channel(without_other_organs(kb, text, s, orgs, acc), None if cat == AGENT else cat)
             if cat == AGENT and via in ("state-sponsored-proxy", "unknown"):
                 via = "state-organ"
-            out.append(Attribution(acc, who, c, via, s))
+            # the state is the text's own word when the text names it anywhere; otherwise only the
+            # KB's record of the named threat actor links them (a community assessment)
+            basis = "community-assessment" if acc in actor_of and not text_names(doc, kb, acc) else "text"
+            out.append(Attribution(acc, who, c, via, s, actor_of.get(acc), basis))
     return out

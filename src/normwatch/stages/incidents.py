@@ -10,7 +10,10 @@ Incidents come from four readings of a sentence:
      (`incident_reading`). In a short report (a tracker's description, a news brief) it is the
      report's one incident; in a longer text it is kept only with a victim state and a time.
 Attribution claims come from the incident's sentence (and a following sentence that refers back
-to it): accused, claimant, certainty and channel (`incident_attrib`, `attrib_cues`).
+to it): accused, claimant, certainty and channel (`incident_attrib`, `attrib_cues`). Every other
+sentence that blames, links, suspects or denies gives a claim too, attached to the incident it is
+about or to a new one built from its victim, time, type and actor (`incident_claims`); `doc.claims`
+holds them all and each incident's `attributions` is the view of its own.
 
 This module only walks the sentences and settles the result per document; the readings live in
 `normwatch.extraction.incident_*`.
@@ -25,6 +28,7 @@ from typing import Any
 from ..extraction.attrib_cues import group_state, is_accused
 from ..extraction.cues import M, all_mentions, default_kb, drop_nested, kb_get, sentence_spans, state_slug, within
 from ..extraction.incident_attrib import attributions
+from ..extraction.incident_claims import claims_of, named_by_actor, sentence_claims, titled
 from ..extraction.incident_cues import ATTACK, ATTRIB_VERB, KW_ATTACK_AFTER, PERPETRATOR_REF, REFERS_BACK, doer_inside
 from ..extraction.incident_match import Hit, kb_hit, keyword_hits, versus_hits
 from ..extraction.incident_reading import cue_hits, report_frame
@@ -38,10 +42,17 @@ NAMED_HOW = ("name", "alias", "abbreviation")  # an incident named outright, not
 NEAR_CUE = 60
 
 
-@stage("incidents.v1", requires=("sentences", "mentions"), assigns=("incidents",))
+@stage("incidents.v1", requires=("sentences", "mentions"), assigns=("incidents", "claims"))
 def extract_incidents(doc: Document, settings: Settings) -> Document:
-    """Fill `doc.incidents` (see the module docstring)."""
-    doc.incidents.extend(find_incidents(doc, default_kb()))
+    """Fill `doc.incidents` and `doc.claims` (see the module docstring)."""
+    kb = default_kb()
+    incs = find_incidents(doc, kb)
+    claims = claims_of(incs)
+    claims += sentence_claims(doc, kb, sentence_spans(doc), all_mentions(doc), incs)
+    named_by_actor(kb, incs, claims)
+    titled(kb, incs)
+    doc.incidents.extend(incs)
+    doc.claims.extend(claims)
     return doc
 
 
@@ -154,13 +165,15 @@ def _settle(kb: Any, incs: list[Incident], weak: set[str] = frozenset(),
     """Document-level tidying once every sentence is read.
 
     - A vague new incident (no date, not in the KB) in a document that names exactly one KB
-      incident with the same victim (or none) is that incident told again ("attacks targeting
+      incident with the same victim (or none), and no dated new one, is that incident told again ("attacks targeting
       the US" in a report on the Exchange hack): its spans and claims join it.
     - A claim whose sentence names no channel takes the channel the document gives elsewhere
       for the same accused ("blamed China" ... "hackers affiliated with the MSS").
     """
     named = [i for i in incs if kb_get(kb, i.incident) is not None]
-    if len(named) == 1:
+    # a dated new incident beside the KB one is another candidate: a vague reading could be either
+    dated_new = [i for i in incs if kb_get(kb, i.incident) is None and i.date and i.victim and i.incident not in weak]
+    if len(named) == 1 and not dated_new:
         main = named[0]
         keep: list[Incident] = []
         for inc in incs:

@@ -1,7 +1,7 @@
 """The only place where SQL differs by database: connection pragmas and full-text search.
 
-SQLite gets WAL and an FTS5 index over title and text; any other dialect gets a
-portable LIKE-based search until its own adapter (PostgreSQL tsvector) is written.
+SQLite gets WAL and an FTS5 index over title and text; PostgreSQL a generated `tsvector`
+column with a GIN index (postgres.py); any other dialect gets a portable LIKE-based search.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ class SearchHit:
     source: str
     snippet: str
     rank: float
+    published: str | None = None
 
 
 class GenericAdapter:
@@ -55,6 +56,12 @@ class GenericAdapter:
 
     def unindex_document(self, conn: Connection, doc_id: str) -> None:
         pass
+
+    def lock_migrations(self, conn: Connection) -> None:
+        """Keep other processes from migrating at the same time (SQLite: its write lock does)."""
+
+    def lock_document(self, conn: Connection, doc_id: str, band_keys: list[int]) -> None:
+        """Serialise concurrent writers of the same or near-duplicate documents, where it is needed."""
 
     def search(self, conn: Connection, query: str, limit: int) -> list[SearchHit]:
         terms = [t for t in re.findall(r"\w+", query.lower()) if t]
@@ -173,4 +180,10 @@ def _snippet(body: str, term: str, width: int = 80) -> str:
 
 
 def for_dialect(name: str) -> GenericAdapter:
-    return SQLiteAdapter() if name == "sqlite" else GenericAdapter()
+    if name == "sqlite":
+        return SQLiteAdapter()
+    if name == "postgresql":
+        from .postgres import PostgresAdapter
+
+        return PostgresAdapter()
+    return GenericAdapter()

@@ -11,23 +11,48 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import bindparam, create_engine, delete, func, insert, or_, select, update
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
 from .. import neardup
 from ..errors import StoreError
-from ..model import Document, Rejection, content_hash
+from ..model import Document, Rejection
 from . import adapters, reviews
+from .rows import band_rows, document_row, fact_rows, layout_rows, write_fact_rows
 from . import schema as s
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+WRITE_ATTEMPTS = 5  # a transaction that hit a deadlock or a concurrent duplicate is retried this often
+
+
+def normalise_url(url: str) -> str:
+    """The SQLAlchemy URL with PostgreSQL's driver made explicit: psycopg 3, the `pg` extra.
+
+    `postgresql://` would otherwise mean psycopg2, which normwatch does not install.
+    """
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _retryable(e: SQLAlchemyError) -> bool:
+    """A deadlock, a serialization failure, or a duplicate key from a concurrent writer."""
+    from .postgres import is_retryable
+
+    if is_retryable(e):
+        return True
+    if isinstance(e, IntegrityError):  # unique keys only: a foreign-key or NOT NULL failure stays one
+        return getattr(e.orig, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in str(e)
+    return isinstance(e, OperationalError) and "database is locked" in str(e)
 
 
 @lru_cache(maxsize=1)
@@ -96,12 +121,15 @@ def _facts(text: str, rows) -> dict[str, Any]:
                            "date": r["date"], "evidence": [r["start"], r["end"]], **_rv(r)}
                           for r in rows(s.subscriptions)],
         "incidents": [{"incident": i["incident"], "victim": i["victim"], "type": i["type"], "date": i["date"],
-                       "spans": json.loads(i["spans"]),
+                       "title": i.get("title"), "spans": json.loads(i["spans"]),
                        "attributions": [{"accused": a["accused"], "claimant": a["claimant"],
                                          "certainty": a["certainty"], "via": a["via"],
                                          "evidence": [a["start"], a["end"]], **_rv(a)}
                                         for a in attrs if a["incident_row"] == i["id"]], **_rv(i)}
                       for i in incidents],
+        "claims": [{"accused": c["accused"], "actor": c["actor"], "claimant": c["claimant"],
+                    "certainty": c["certainty"], "via": c["via"], "incident": c["incident"], "basis": c["basis"],
+                    "evidence": [c["start"], c["end"]]} for c in rows(s.claims)],
         "events": [{"event": e["event"], "name": e["name"], "place": e["place"], "start": e["start_date"],
                     "end": e["end_date"], "participants": json.loads(e["participants"]),
                     "outcome": e["outcome"], "span": [e["start"], e["end"]], **_rv(e)}
@@ -109,8 +137,14 @@ def _facts(text: str, rows) -> dict[str, Any]:
     }
 
 
-def _spans_json(spans: Iterable) -> str:
-    return json.dumps([sp.as_list() for sp in spans])
+def _safe(url: str) -> str:
+    """The URL with any password masked, for messages."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - an unparsable URL is shown as given
+        return url
 
 
 class Store:
@@ -119,9 +153,14 @@ class Store:
         if url.startswith("sqlite:///"):
             Path(url.removeprefix("sqlite:///")).expanduser().parent.mkdir(parents=True, exist_ok=True)
         try:
-            self.engine: Engine = create_engine(url, future=True)
-        except (SQLAlchemyError, ImportError) as e:
-            raise StoreError(f"cannot open {url}: {e}", hint="check the --db URL and its driver") from e
+            self.engine: Engine = create_engine(normalise_url(url), future=True)
+        except ImportError as e:
+            if "postgres" in url.split(":", 1)[0]:
+                raise StoreError(f"cannot open {_safe(url)}: the PostgreSQL driver psycopg is not installed",
+                                 hint="pip install 'normwatch[pg]'") from None
+            raise StoreError(f"cannot open {_safe(url)}: {e}", hint="check the --db URL and its driver") from None
+        except SQLAlchemyError as e:
+            raise StoreError(f"cannot open {_safe(url)}: {e}", hint="check the --db URL and its driver") from e
         self.adapter = adapters.for_dialect(self.engine.dialect.name)
         self.adapter.configure(self.engine)
         if migrate:
@@ -134,10 +173,12 @@ class Store:
         cfg.set_main_option("script_location", str(MIGRATIONS))
         try:
             with self.engine.begin() as conn:
+                # two processes starting on a fresh database must not both create the schema
+                self.adapter.lock_migrations(conn)
                 cfg.attributes["connection"] = conn
                 command.upgrade(cfg, "head")
         except SQLAlchemyError as e:
-            raise StoreError(f"cannot migrate {self.url}: {e}") from e
+            raise StoreError(f"cannot migrate {_safe(self.url)}: {e}") from e
 
     def close(self) -> None:
         self.engine.dispose()
@@ -171,84 +212,52 @@ class Store:
 
     def add_document(self, doc: Document, run_id: int | None = None, *, replace_facts: bool = False,
                      near_dup_threshold: float = 0.7) -> str:
-        """Store a document with its facts. Returns "added", "near-duplicate", "exists" or "re-extracted"."""
+        """Store a document with its facts. Returns "added", "near-duplicate", "exists" or "re-extracted".
+
+        Safe with several processes writing at once: a deadlock, or a concurrent writer that stored
+        the same document first, makes the whole transaction run again (and then find it stored).
+        """
         doc.check_spans()
-        try:
-            with self.engine.begin() as conn:
-                exists = conn.execute(select(s.documents.c.id).where(s.documents.c.id == doc.id)).first()
-                if exists:
-                    if not replace_facts:
-                        return "exists"
-                    self._delete_facts(conn, doc.id)
-                    self._insert_facts(conn, doc)
-                    reviews.apply_reviews(conn, doc.id)  # human decisions outlive machine rows
-                    return "re-extracted"
-                sig = neardup.signature(doc.text)
-                dup_of = self.find_near_duplicate(conn, sig, near_dup_threshold)
-                doc.near_duplicate_of = dup_of
-                m = doc.meta
-                conn.execute(insert(s.documents), {
-                    "id": doc.id, "source": doc.source, "raw_ref": doc.raw_ref, "url": m.url,
-                    "title": m.title, "publisher": m.publisher, "author": m.author,
-                    "published": m.published, "language": m.language, "speaker": m.speaker,
-                    "text": doc.text, "chars": len(doc.text), "content_hash": content_hash(doc.text),
-                    "minhash": neardup.to_bytes(sig), "near_duplicate_of": dup_of, "run_id": run_id,
-                    "ingested_at": now()})
-                conn.execute(insert(s.minhash_bands), [
-                    {"doc_id": doc.id, "band": b, "key": k} for b, k in enumerate(neardup.band_keys(sig))])
-                self.adapter.index_document(conn, doc.id, m.title, doc.text)
-                if doc.pages:  # PDF input (issue 15)
-                    conn.execute(insert(s.document_layout), {
-                        "doc_id": doc.id, "symbol": m.symbol, "page_count": len(doc.pages),
-                        "pages": json.dumps([list(p) for p in doc.pages])})
+        sig = neardup.signature(doc.text)
+        for attempt in range(WRITE_ATTEMPTS):
+            try:
+                return self._add_document(doc, sig, run_id, replace_facts, near_dup_threshold)
+            except SQLAlchemyError as e:
+                if attempt + 1 < WRITE_ATTEMPTS and _retryable(e):
+                    time.sleep(0.05 * (attempt + 1))
+                    continue
+                raise StoreError(f"cannot store document {doc.id}: {e}", source=doc.source) from e
+        raise AssertionError("unreachable")
+
+    def _add_document(self, doc: Document, sig, run_id: int | None, replace_facts: bool,
+                      near_dup_threshold: float) -> str:
+        with self.engine.begin() as conn:
+            self.adapter.lock_document(conn, doc.id, neardup.band_keys(sig))
+            exists = conn.execute(select(s.documents.c.id).where(s.documents.c.id == doc.id)).first()
+            if exists:
+                if not replace_facts:
+                    return "exists"
+                self._delete_facts(conn, doc.id)
                 self._insert_facts(conn, doc)
-                reviews.apply_reviews(conn, doc.id)
-                return "near-duplicate" if dup_of else "added"
-        except SQLAlchemyError as e:
-            raise StoreError(f"cannot store document {doc.id}: {e}", source=doc.source) from e
+                reviews.apply_reviews(conn, doc.id)  # human decisions outlive machine rows
+                return "re-extracted"
+            dup_of = self.find_near_duplicate(conn, sig, near_dup_threshold)
+            doc.near_duplicate_of = dup_of
+            conn.execute(insert(s.documents), document_row(doc, sig, near_duplicate_of=dup_of, run_id=run_id,
+                                                           ingested_at=now()))
+            conn.execute(insert(s.minhash_bands), band_rows(doc.id, sig))
+            self.adapter.index_document(conn, doc.id, doc.meta.title, doc.text)
+            write_fact_rows(conn, {"document_layout": layout_rows(doc)})  # PDF input (issue 15)
+            self._insert_facts(conn, doc)
+            reviews.apply_reviews(conn, doc.id)
+            return "near-duplicate" if dup_of else "added"
 
     def _delete_facts(self, conn: Connection, doc_id: str) -> None:
         for t in s.FACT_TABLES:
             conn.execute(delete(t).where(t.c.doc_id == doc_id))
 
     def _insert_facts(self, conn: Connection, doc: Document) -> None:
-        d = doc.id
-        rows = [{"doc_id": d, "layer": "paragraph", "start": p.start, "end": p.end, "label": None, "how": None}
-                for p in doc.paragraphs]
-        rows += [{"doc_id": d, "layer": "sentence", "start": p.start, "end": p.end, "label": None, "how": None}
-                 for p in doc.sentences]
-        rows += [{"doc_id": d, "layer": "mention", "start": m.span.start, "end": m.span.end,
-                  "label": m.kb_id, "how": m.how} for m in doc.mentions]
-        self._insert(conn, s.spans, rows)
-        self._insert(conn, s.actors, [
-            {"doc_id": d, "actor": a.id, "kind": a.kind, "name": a.name, "role": a.role,
-             "affiliation": a.affiliation, "spans": _spans_json(a.spans)} for a in doc.actors])
-        self._insert(conn, s.statements, [
-            {"doc_id": d, "speaker": st.speaker, "affiliation": st.affiliation, "direct": st.direct,
-             "start": st.span.start, "end": st.span.end} for st in doc.statements])
-        self._insert(conn, s.stances, [
-            {"doc_id": d, "actor": st.actor, "affiliation": st.affiliation, "target": st.target,
-             "polarity": st.polarity, "confidence": st.confidence,
-             "start": st.evidence.start, "end": st.evidence.end} for st in doc.stances])
-        self._insert(conn, s.instrument_mentions, [
-            {"doc_id": d, "instrument": im.instrument, "start": im.span.start, "end": im.span.end}
-            for im in doc.instrument_mentions])
-        self._insert(conn, s.subscriptions, [
-            {"doc_id": d, "actor": sb.actor, "instrument": sb.instrument, "action": sb.action, "date": sb.date,
-             "start": sb.evidence.start, "end": sb.evidence.end} for sb in doc.subscriptions])
-        for inc in doc.incidents:
-            res = conn.execute(insert(s.incidents).values(
-                doc_id=d, incident=inc.incident, victim=inc.victim, type=inc.type, date=inc.date,
-                spans=_spans_json(inc.spans), fact_key=reviews.KINDS["incident"].key_of({"incident": inc.incident})))
-            row_id = res.inserted_primary_key[0]
-            self._insert(conn, s.attributions, [
-                {"doc_id": d, "incident_row": row_id, "incident": inc.incident, "accused": a.accused,
-                 "claimant": a.claimant, "certainty": a.certainty, "via": a.via,
-                 "start": a.evidence.start, "end": a.evidence.end} for a in inc.attributions])
-        self._insert(conn, s.events, [
-            {"doc_id": d, "event": e.event, "name": e.name, "place": e.place, "start_date": e.start,
-             "end_date": e.end, "participants": json.dumps(e.participants), "outcome": e.outcome,
-             "start": e.span.start, "end": e.span.end} for e in doc.events])
+        write_fact_rows(conn, fact_rows(doc))
 
     @staticmethod
     def _insert(conn: Connection, table, rows: list[dict[str, Any]]) -> None:
@@ -260,20 +269,28 @@ class Store:
         """Record a rejection once per (raw_ref, stage, code); seeing it again bumps its count."""
         ref = rej.raw_ref or rej.source
         t = now()
-        try:
-            with self.engine.begin() as conn:
-                row = conn.execute(select(s.rejections.c.id).where(
-                    s.rejections.c.raw_ref == ref, s.rejections.c.stage == rej.stage,
-                    s.rejections.c.code == rej.code)).first()
-                if row:
-                    conn.execute(update(s.rejections).where(s.rejections.c.id == row.id).values(
-                        count=s.rejections.c.count + 1, last_seen=t, detail=rej.detail, run_id=run_id))
-                else:
-                    conn.execute(insert(s.rejections).values(
-                        run_id=run_id, doc_id=rej.doc_id, source=rej.source, raw_ref=ref, stage=rej.stage,
-                        code=rej.code, detail=rej.detail, count=1, first_seen=t, last_seen=t))
-        except SQLAlchemyError as e:
-            raise StoreError(f"cannot record rejection of {rej.source}: {e}") from e
+        for attempt in range(WRITE_ATTEMPTS):
+            try:
+                return self._add_rejection(rej, ref, t, run_id)
+            except SQLAlchemyError as e:
+                # two writers recording the same new rejection: the loser runs again and bumps it
+                if attempt + 1 < WRITE_ATTEMPTS and _retryable(e):
+                    time.sleep(0.05 * (attempt + 1))
+                    continue
+                raise StoreError(f"cannot record rejection of {rej.source}: {e}") from e
+
+    def _add_rejection(self, rej: Rejection, ref: str, t: str, run_id: int | None) -> None:
+        with self.engine.begin() as conn:
+            row = conn.execute(select(s.rejections.c.id).where(
+                s.rejections.c.raw_ref == ref, s.rejections.c.stage == rej.stage,
+                s.rejections.c.code == rej.code)).first()
+            if row:
+                conn.execute(update(s.rejections).where(s.rejections.c.id == row.id).values(
+                    count=s.rejections.c.count + 1, last_seen=t, detail=rej.detail, run_id=run_id))
+            else:
+                conn.execute(insert(s.rejections).values(
+                    run_id=run_id, doc_id=rej.doc_id, source=rej.source, raw_ref=ref, stage=rej.stage,
+                    code=rej.code, detail=rej.detail, count=1, first_seen=t, last_seen=t))
 
     def rejections(self, limit: int = 100) -> list[dict[str, Any]]:
         with self.engine.connect() as conn:
@@ -293,7 +310,8 @@ class Store:
                             ("rejections", s.rejections), ("actors", s.actors), ("statements", s.statements),
                             ("stances", s.stances), ("instrument_mentions", s.instrument_mentions),
                             ("subscriptions", s.subscriptions), ("incidents", s.incidents),
-                            ("attributions", s.attributions), ("events", s.events), ("runs", s.runs)):
+                            ("attributions", s.attributions), ("claims", s.claims), ("events", s.events),
+                            ("runs", s.runs)):
                 q = select(func.count()).select_from(t)
                 if name == "near_duplicates":
                     q = q.where(s.documents.c.near_duplicate_of.is_not(None))

@@ -155,6 +155,11 @@ register_kind(Kind("attribution", s.attributions, ("incident", "accused", "start
                     "certainty": _enum(*CERTAINTIES), "via": _enum(*CHANNELS),
                     **SPAN},
                    certainty=lambda r: CERTAINTY.get(r.get("certainty"), 0.5)))
+# issue 11: every accusation or denial, with or without an incident
+register_kind(Kind("claim", s.claims, ("accused", "claimant", "start", "end"),
+                   {"accused": _kb_id(True), "claimant": _kb_id(True), "actor": _kb_id(True), "incident": _kb_id(True),
+                    "certainty": _enum(*CERTAINTIES), "via": _enum(*CHANNELS), **SPAN},
+                   certainty=lambda r: CERTAINTY.get(r.get("certainty"), 0.5)))
 register_kind(Kind("event", s.events, ("event", "start", "end"),
                    {"name": _text, "place": _text, "start_date": _date, "end_date": _date, "outcome": _text, **SPAN},
                    certainty=lambda r: 0.8))
@@ -354,9 +359,14 @@ def _incident_row(conn: Connection, doc_id: str, incident: str | None) -> int:
 
 def fill_missing_keys(conn: Connection) -> int:
     """Compute `fact_key` for rows stored before keys existed (migration 0008); returns rows filled."""
+    from sqlalchemy import inspect
+
     n = 0
+    have = set(inspect(conn).get_table_names())
     for k in KINDS.values():
         t = k.table
+        if t.name not in have:
+            continue  # a fact table a later revision creates (claims, 0005) has no old rows
         rows = conn.execute(select(t.c.id, *(t.c[f] for f in k.key)).where(t.c.fact_key.is_(None))).mappings().all()
         for r in rows:
             conn.execute(update(t).where(t.c.id == r["id"]).values(fact_key=k.key_of(r)))

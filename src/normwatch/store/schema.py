@@ -254,7 +254,35 @@ reviews = Table(
     UniqueConstraint("doc_id", "fact_kind", "fact_key", name="uq_reviews_fact"),
 )
 
-FACT_TABLES = (actors, statements, stances, instrument_mentions, subscriptions, attributions, incidents, events, spans)
+# --- issue 11: attribution claims as first-class facts (migration 0005) ----------------------
+# Every accusation or denial of a document, whether or not its incident is known; `incident` is
+# the KB or new incident it is about (null when none could be resolved). `attributions` keeps the
+# claims that have an incident row, as the contract's incidents[].attributions view.
+claims = Table(
+    "claims",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("doc_id", String(64), ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("incident", String(128)),
+    Column("accused", String(128)),
+    Column("actor", String(128)),
+    Column("claimant", String(128)),
+    Column("certainty", String(16), nullable=False),
+    Column("via", String(32), nullable=False),
+    Column("basis", String(24), nullable=False, default="text"),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Index("ix_claims_doc", "doc_id"),
+    Index("ix_claims_incident", "incident"),
+    Index("ix_claims_accused", "accused"),
+    Index("ix_claims_claimant", "claimant"),
+)
+# A new incident's readable title ("Espionage against Norway by APT28 (2017)"); KB incidents take
+# their KB name. Added by migration 0005.
+incidents.append_column(Column("title", Text))
+
+FACT_TABLES = (actors, statements, stances, instrument_mentions, subscriptions, attributions, incidents, events, spans,
+               claims)
 
 # -- issue 14: review state on facts, accounts, tokens, sessions, the audit trail ------------------
 # Every fact row carries its natural key (`fact_key`, computed at insert by store/reviews.py from
@@ -262,7 +290,8 @@ FACT_TABLES = (actors, statements, stances, instrument_mentions, subscriptions, 
 # `kept` (a reviewed fact that re-extraction no longer found, put back from its review). The
 # columns are appended here rather than written into each table above, so other work on those
 # tables does not collide with this block; migration 0008 adds them to existing stores.
-REVIEWED_TABLES = (actors, statements, stances, instrument_mentions, subscriptions, incidents, attributions, events)
+REVIEWED_TABLES = (actors, statements, stances, instrument_mentions, subscriptions, incidents, attributions, events,
+                   claims)  # claims: issue 11, its columns created by migration 0005
 for _t in REVIEWED_TABLES:
     _t.append_column(Column("fact_key", Text))
     _t.append_column(Column("review", String(16)))

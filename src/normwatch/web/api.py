@@ -113,6 +113,23 @@ def attributions(request: Request, incident: str | None = None, accused: str | N
     return list_response(request, page.items, page.next_cursor, fmt=format, name="attributions")
 
 
+@router.get("/claims", summary="Attribution claims and denials, with or without a resolved incident")
+def claims(request: Request, incident: str | None = None, accused: str | None = None, claimant: str | None = None,
+           actor: str | None = Query(None, description="a threat-actor id"),
+           certainty: str | None = Query(None, pattern=r"^(confirmed|official|alleged|suspected|denied)$"),
+           sort: str = Query("published", pattern=r"^(-id|id|-published|published)$"),
+           limit: int | None = LIMIT, cursor: str | None = CURSOR, format: Fmt = FMT,
+           review: str | None = REVIEW) -> Response:
+    page = ctx(request).queries.claims(incident=incident, accused=accused, claimant=claimant, actor=actor,
+                                       certainty=certainty, sort=sort, limit=limit, cursor=cursor, review=review)
+    return list_response(request, page.items, page.next_cursor, fmt=format, name="claims")
+
+
+@router.get("/claims/graph", summary="Who accuses whom: claimant -> accused over all claims")
+def claims_graph(request: Request, accused: str | None = None, claimant: str | None = None) -> Response:
+    return JSONText(views.claim_graph(ctx(request), accused=accused, claimant=claimant))
+
+
 # -- actors ---------------------------------------------------------------------------------
 
 @router.get("/actors", summary="Actors named in documents, by id")

@@ -30,6 +30,7 @@ from sqlalchemy.engine import Connection, Engine
 from ..store import schema as s
 from ..store.db import facts_from_rows
 from ..store.review_filter import sql_condition as review_condition
+from .claim_queries import ClaimQueries
 
 MAX_LIMIT = 500
 DEFAULT_LIMIT = 50
@@ -182,7 +183,7 @@ def _quote(t) -> Any:
     return func.substr(s.documents.c.text, t.c.start + 1, t.c.end - t.c.start).label("quote")
 
 
-class Queries:
+class Queries(ClaimQueries):
     """Read-only access to a store for the web layer. Thread-safe; one per app."""
 
     def __init__(self, engine: Engine, adapter: Any, *, probe: Callable[[], Any] | None = None) -> None:
@@ -190,6 +191,7 @@ class Queries:
         self.adapter = adapter
         self.cache = VersionedCache()
         self.sqlite = engine.dialect.name == "sqlite"
+        self.pg = engine.dialect.name == "postgresql"  # tsvector search (store/postgres.py)
         self._probe = probe
         self._version: tuple[float, tuple] = (-1e9, ())
         self._prepared = _document_statements(engine)
@@ -247,7 +249,7 @@ class Queries:
                 for name, t in (("documents", s.documents), ("actors", s.actors), ("statements", s.statements),
                                 ("stances", s.stances), ("instrument_mentions", s.instrument_mentions),
                                 ("subscriptions", s.subscriptions), ("incidents", s.incidents),
-                                ("attributions", s.attributions), ("events", s.events),
+                                ("attributions", s.attributions), ("claims", s.claims), ("events", s.events),
                                 ("rejections", s.rejections)):
                     out[name] = int(conn.execute(select(func.count()).select_from(t)).scalar_one())
                 return out
@@ -279,8 +281,8 @@ class Queries:
             match = self.match_words(q)
             if not match:
                 return Page([], None)
-            words = [] if self.sqlite else match
-            params["match"] = self.fts_match(q)
+            words = [] if self.sqlite or self.pg else match
+            params["match"] = self.adapter.match_param(q) if self.pg else self.fts_match(q)
             params.update({f"w{i}": f"%{w.lower()}%" for i, w in enumerate(words)})
         if after:
             params["v"], params["last"] = after
@@ -326,7 +328,9 @@ class Queries:
         return fts_query(q)
 
     def _match_subquery(self, n_words: int):
-        """Ids of documents matching bind parameter `match` (FTS5) or `w0..wn` (portable LIKE)."""
+        """Ids of documents matching bind parameter `match` (FTS5, tsvector) or `w0..wn` (portable LIKE)."""
+        if self.pg:
+            return select(s.documents.c.id).where(self.adapter.match_condition())
         if self.sqlite:
             return select(sqltext("doc_id")).select_from(sqltext("documents_fts")).where(
                 sqltext("documents_fts MATCH :match"))
@@ -352,7 +356,8 @@ class Queries:
         if not self.sqlite:
             with self.connect() as conn:
                 hits = self.adapter.search(conn, q, limit)
-            return [{"id": h.doc_id, "title": h.title, "source": h.source, "snippet": h.snippet} for h in hits]
+            return [{"id": h.doc_id, "title": h.title, "source": h.source, "published": h.published,
+                     "snippet": h.snippet} for h in hits]
         match = fts_query(q)
         if not match:
             return []
@@ -857,7 +862,7 @@ def _document_statements(engine: Engine) -> dict[str, Prepared]:
                                 .where(s.spans.c.doc_id == doc_id, s.spans.c.layer == "mention")
                                 .order_by(s.spans.c.start), engine)}
     for t in (s.actors, s.statements, s.stances, s.instrument_mentions, s.subscriptions, s.incidents,
-              s.attributions, s.events):
+              s.attributions, s.events, s.claims):
         out[t.name] = Prepared(select(t).where(t.c.doc_id == doc_id).order_by(t.c.id), engine)
     return out
 

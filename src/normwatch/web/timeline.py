@@ -78,7 +78,7 @@ def stance_evidence(c, subject: str, year: str | None, polarity: str | None, lim
 
 
 def attribution_counts(c, incident: str | None, claimant: str | None) -> list[dict[str, Any]]:
-    t = s.attributions
+    t = s.claims  # every claim (issue 11), with or without a resolved incident
     y = _year().label("year")
     q = (select(y, t.c.accused, func.count().label("n"))
          .select_from(t.join(s.documents, s.documents.c.id == t.c.doc_id)).where(*_live(t)))
@@ -92,7 +92,7 @@ def attribution_counts(c, incident: str | None, claimant: str | None) -> list[di
 
 def attribution_evidence(c, incident: str | None, claimant: str | None, year: str | None, accused: str | None,
                          limit: int = 100) -> list[dict]:
-    t = s.attributions
+    t = s.claims
     d = s.documents.c
     q = (select(t.c.doc_id, t.c.incident, t.c.accused, t.c.claimant, t.c.certainty, t.c.via, t.c.start, t.c.end,
                 t.c.review, d.title, d.published,

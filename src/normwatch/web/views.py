@@ -275,20 +275,23 @@ def instrument(c: Context, iid: str) -> dict[str, Any] | None:
 
 def incidents(c: Context) -> list[dict[str, Any]]:
     seen = c.queries.incident_ids()
+    titles = c.queries.incident_titles()  # new incidents: the title extraction built, not a bare id
     ids = [r["id"] for r in c.kb.records("incident")]
     known = set(ids)
     ids += sorted(i for i in seen if i not in known)
-    return [{**named(c, i), "start": (c.kb.get(i) or {}).get("start"), "type": (c.kb.get(i) or {}).get("type"),
+    return [{**named(c, i, titles), "start": (c.kb.get(i) or {}).get("start"), "type": (c.kb.get(i) or {}).get("type"),
              "documents": seen.get(i, 0)} for i in ids]
 
 
 def incident(c: Context, iid: str) -> dict[str, Any] | None:
     rec = c.kb.get(iid)
     reports = c.queries.incident_rows(iid)
-    claims = [_with_links(c, r, "attribution") for r in c.queries.attributions(incident=iid, limit=500).items]
+    # the document claims about it (issue 11: claims are the facts; attributions their per-incident view)
+    claims = [_with_links(c, r, "attribution") for r in c.queries.claims(incident=iid, limit=500).items]
     if rec is None and not reports and not claims:
         return None
-    return {"id": iid, "name": c.kb.name(iid), "kb": _kb_summary(c, iid),
+    title = next((r["title"] for r in reports if r.get("title")), None)
+    return {"id": iid, "name": c.kb.name(iid) if rec is not None or not title else title, "kb": _kb_summary(c, iid),
             "recorded_attributions": [{**a, "claimant_name": c.kb.name(a["claimant"]) if a.get("claimant") else None,
                                        "accused_name": c.kb.name(a.get("accused"))}
                                       for a in (rec or {}).get("attributions") or []],
@@ -370,12 +373,30 @@ def event(c: Context, eid: str) -> dict[str, Any] | None:
 # -- assessment, comparison, briefs (normwatch.assess / compare / brief over the KB) -------------
 
 def assessment(c: Context, iid: str, as_of: str | None = None) -> dict[str, Any] | None:
-    """The norm assessment of a KB incident, or None when the KB does not hold it."""
+    """The norm assessment of an incident: a KB incident, or a new one documents report (its victim,
+    type and date from the reports); the document claims about it are hypotheses beside the KB's.
+    None when neither the KB nor any document knows the incident."""
     from ..assess import assess_incident
 
-    if c.kb.kb is None or c.kb.get(iid) is None or c.kb.kind(iid) != "incident":
+    if c.kb.kb is None:
         return None
-    return assess_incident(c.kb.kb, iid, as_of=as_of)
+    claims = c.queries.claims(incident=iid, limit=500).items
+    rec = c.kb.get(iid)
+    if rec is not None and c.kb.kind(iid) != "incident":
+        return None
+    if rec is None:
+        reports = c.queries.incident_rows(iid)
+        if not reports:
+            return None
+        first = reports[0]
+        rec = {"id": iid, "name": first.get("title"), "victims": [v for v in [first.get("victim")] if v],
+               "type": first.get("type"), "start": first.get("date")}
+    return assess_incident(c.kb.kb, iid, as_of=as_of, incident=rec, claims=claims)
+
+
+def claim_graph(c: Context, accused: str | None = None, claimant: str | None = None) -> dict[str, Any]:
+    """The claimant -> accused graph over every stored claim (denials included, counted by certainty)."""
+    return graph(c, c.queries.claims(accused=accused, claimant=claimant, limit=500).items)
 
 
 def comparison(c: Context, ids: list[str]) -> dict[str, Any] | None:
