@@ -22,7 +22,11 @@ ID = re.compile(r"^(state:[A-Z]{3}|(org|person|instrument|proposition|incident|e
 PROPOSITIONS = {"new-un-cybercrime-treaty", "binding-state-behaviour-treaty", "un-central-role",
                 "international-law-applies", "voluntary-norms", "capacity-building", "international-cooperation",
                 "cyber-sovereignty", "multistakeholder-governance", "cyber-arms-restraint",
-                "free-flow-of-information"}
+                "free-flow-of-information",
+                # added in issue 11
+                "permanent-un-mechanism", "critical-infrastructure-protection", "state-responsibility-due-diligence",
+                "substantiated-attribution", "public-core-internet", "supply-chain-integrity",
+                "responsible-vulnerability-disclosure", "human-rights-online", "information-security-framing"}
 
 
 def _data(f: Path) -> dict:

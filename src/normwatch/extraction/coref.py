@@ -1,4 +1,8 @@
-"""Light coreference: later short references to people already introduced in the text.
+"""Light coreference: later short references to people (and instruments) already introduced in the text.
+
+Instruments: "accede to it", "we support it" and a sentence opening "It provides ..." stand for
+the last instrument named (`instrument_pronouns`; the noun anaphors "the Convention", "this
+instrument" are resolved in `stance_targets`).
 
 Why so light: news refers back to a person in three ways that rules handle well — the
 surname ("Bishop"), a role noun ("the Ambassador") and a pronoun ("she said"). Each is
@@ -14,6 +18,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
+from ..kb.lexicon import flex_ws, table
 from .people import POSSESSIVE, ROLE_HEADS, STOPWORDS
 from .quotes import Quote, inside
 
@@ -159,3 +164,25 @@ def _overlaps(spans: list[tuple[int, int]], a: int, b: int) -> bool:
         if spans[j][0] < b and a < spans[j][1]:
             return True
     return False
+
+
+# --- instruments -------------------------------------------------------------------------
+
+def _compiled(name: str) -> re.Pattern:
+    tb = table(name)
+    return re.compile(flex_ws(tb.source()), tb.flags())
+
+
+INSTRUMENT_OBJECT = _compiled("topic.instrument_verbs")
+INSTRUMENT_SUBJECT = _compiled("topic.instrument_subject")
+
+
+def instrument_pronouns(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    """Spans of "it"/"them" in text[a:b] that stand for an instrument: the object of an
+    instrument verb ("accede to it") or the subject "It" opening the sentence ("It provides ...").
+    Which instrument is for the caller to resolve (the last one named before)."""
+    out = [(m.start(1), m.end(1)) for m in INSTRUMENT_OBJECT.finditer(text, a, b)]
+    m = INSTRUMENT_SUBJECT.match(text, a, b)
+    if m:
+        out.append((m.start(1), m.end(1)))
+    return sorted(out)

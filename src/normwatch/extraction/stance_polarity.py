@@ -11,67 +11,21 @@ from __future__ import annotations
 
 import re
 
+from ..kb import lexicon
 from .cues import HEDGES, flex_ws, negated, words_before
 
-SUPPORT_CUES = re.compile(flex_ws(
-    r"\b(?:support(?:s|ed|ing)?|back(?:s|ed|ing)?|endors(?:e|es|ed|ing)|welcom(?:e|es|ed|ing)|"
-    r"favou?r(?:s|ed|ing)?|in favou?r of|advocat(?:e|es|ed|ing)|champion(?:s|ed|ing)?|promot(?:e|es|ed|ing)|"
-    r"calls? for|called for|calling for|urg(?:e|es|ed|ing)|need(?:s|ed)?|require(?:s|d)?|want(?:s|ed)?|"
-    r"believes? in|believed in|agree(?:s|d)? (?:with|on|to)|(?:are|is|remain|remains) committed to|"
-    r"commitment (?:to|on)|reaffirm(?:s|ed)?|uphold(?:s)?|upheld|valu(?:e|es|ed)|appreciat(?:e|es|ed)|"
-    r"encourag(?:e|es|ed)|embrac(?:e|es|ed)|strengthen(?:s|ed|ing)?|implement(?:s|ed|ing)?|"
-    r"ready (?:for|to)|look(?:s|ing)? forward to|importance of|important|essential|vital|crucial|critical|indispensable|"
-    r"reinforc(?:e|es|ed|ing)|(?<!with )(?<!in )respect(?:s|ed|ing)?(?: for)?|underpinned by|grounded in|anchored in|guided by|"
-    r"must|should|emphasi[sz](?:e|es|ed|ing)|stress(?:es|ed)?|underlin(?:e|es|ed)|underscor(?:e|es|ed)|"
-    r"recogni[sz](?:e|es|ed)|adher(?:e|es|ed) to|abid(?:e|es) by|join(?:s|ed)?|ratif(?:y|ies|ied)|accede|"
-    r"contribut(?:e|es|ed) to|could contribute|useful|helpful|welcome|"
-    # what speeches and communiqués say when they want something done
-    r"imperative|necessary|necessity|requiring|pledg(?:e|es|ed|ing)|subscrib(?:e|es|ed|ing) to|"
-    r"observ(?:e|es|ed|ing|ance of)|compl(?:y|ies|ied|iance) with|accept(?:s|ed|ing)?|"
-    r"commit(?:s|ted|ting)? (?:ourselves |themselves |itself )?to|committed to|"
-    r"advanc(?:e|es|ed|ing)|foster(?:s|ed|ing)?|deepen(?:s|ed|ing)?|expand(?:s|ed|ing)?|enhanc(?:e|es|ed|ing)|"
-    r"prioriti[sz](?:e|es|ed|ing)|priority|key (?:to|for)|cornerstone|provid(?:e|es|ed|ing)|"
-    r"(?:efforts?|opportunity|determined|determination|ready|resolve|stand ready) to|apply|applying|"
-    # a speech's hortatives and invitations: "let us combine efforts", "I invite all States to share"
-    r"let us(?! not)|let[’']s(?! not)|invit(?:e|es|ed|ing)|deserv(?:e|es|ed|ing) (?:\w+ )?attention)\b"),
-    re.I,
-)
-OPPOSE_CUES = re.compile(flex_ws(
-    r"\b(?:oppos(?:e|es|ed|ing)|opposition to|reject(?:s|ed|ing)?|against(?! (?:the|this|that) backdrop)|object(?:s|ed)? to|resist(?:s|ed)?|"
-    r"say(?:s)? no to|said no to|refus(?:e|es|ed) to|criticis(?:e|es|ed)|criticiz(?:e|es|ed)|no need for|not needed|unnecessary|premature|"
-    r"sceptical|skeptical|concerns? (?:about|over)|counterproductive|counter-productive|undermin(?:e|es|ed|ing)|"
-    r"warn(?:s|ed)? against|prevent(?:s|ed|ing)?|avoid(?:s|ed|ing)?|curb(?:s|ed)?|stop(?:s|ped)?|halt|"
-    r"do(?:es)? not (?:need|support|want|accept)|don[’']t (?:need|support|want)|"
-    r"condemn(?:s|ed|ing)?|denounc(?:e|es|ed|ing)|unacceptable|not the time|rul(?:e|es|ed) out)\b"),
-    re.I,
-)
+# The position words are data (kb/data/lexicon/position.yaml); spaces match any whitespace.
+SUPPORT_CUES = re.compile(flex_ws(lexicon.table("position.support_cues").source()), re.I)
+OPPOSE_CUES = re.compile(flex_ws(lexicon.table("position.oppose_cues").source()), re.I)
 # A clause about someone breaking a rule ("Russia's war against Ukraine violates the Charter")
 # takes no position on the rule for the speaker: when such a word is the nearest cue, no stance.
-VIOLATION = re.compile(
-    r"\b(?:violat(?:e|es|ed|ing|ions?)|breach(?:es|ed|ing)?|contrary to|disregard(?:s|ed|ing)?|flout(?:s|ed|ing)?|"
-    r"in defiance of)\b", re.I)
+VIOLATION = lexicon.pattern("position.violation")
 # "against" is a preposition: it governs the noun phrase right after it, not a later target.
 AGAINST_REACH = 16
 
 # Predicates after the target: "X is part of the solution", "X, which is flexible enough".
-PRED_SUPPORT = re.compile(
-    # a coordinated subject may come between ("X, as well as Y, were essential")
-    r"^(?:,?\s+(?:and|as well as|or|together with)\s+[^.;]{0,70}?)?"
-    r"[\s,]{0,3}(?:which |that )?(?:is|are|was|were|remains?|has been|have been|could|can|will|would)?\s*"
-    r"(?:(?:also|still|very|really|truly|clearly)\s+)?"
-    r"(?:part of the solution|flexible enough|effective|working|works|useful|valuable|important|essential|"
-    r"crucial|vital|key|indispensable|the (?:best|right|only) (?:way|framework|basis)|a good (?:basis|model|start)|"
-    r"contribute|contributes|help|helps|needed|necessary|required|"
-    # an instrument praised as the framework: "provides the appropriate and primary legal framework"
-    r"provid(?:es|ed|e)\s+(?:the|an?)\s+(?:[\w-]+\s+){0,4}?(?:framework|basis|foundation|model|standard)|"
-    r"the\s+(?:appropriate|primary|main|principal)\s+(?:[\w-]+\s+){0,3}?(?:framework|basis|instrument|standard|tool))\b",
-    re.I,
-)
-PRED_OPPOSE = re.compile(
-    r"^[\s,]{0,3}(?:which |that )?(?:is|are|was|would be|remains?)\s+(?:(?:too|very|deeply)\s+)?"
-    r"(?:weak|flawed|unnecessary|premature|outdated|ineffective|inadequate|dangerous|not needed|a mistake)\b",
-    re.I,
-)
+PRED_SUPPORT = lexicon.pattern("position.predicate_support")
+PRED_OPPOSE = lexicon.pattern("position.predicate_oppose")
 # "weaker than X": X is preferred.
 COMPARE_BETTER = re.compile(
     r"\b(?:weaker|worse|less (?:effective|flexible|useful|practical)|inferior|no better)\s+(?:than|to)\s+(?:the\s+)?$",

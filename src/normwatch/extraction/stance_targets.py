@@ -17,6 +17,8 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Any
 
+from ..kb import lexicon
+from .coref import instrument_pronouns
 from .cues import M, GateHits, LiteralGate, flex_ws, kb_cache, kb_get, negated, records, safe_regex, words_before
 
 
@@ -31,156 +33,22 @@ class Target:
     confidence: float = 1.0  # a fixed polarity's confidence, else a weight on the cue's
     invert: bool = False  # the phrase names the opposite of the proposition ("arms race" for restraint)
     generic: bool = False  # "a new treaty": which proposition depends on context
-    broad: bool = False  # a broad phrase (`BROAD`): support only, and only with cyber words close by
+    broad: bool = False  # a broad phrase: support only, and only with cyber words close by
+    inner: bool = False  # a concept match (two word lists): a cue between its parts may govern it
 
 
-# General target phrases per proposition (our own wording). (pattern, fixed polarity, invert)
-_B = r"\b"
-BUILTIN: dict[str, list[tuple[str, str | None, bool]]] = {
-    "proposition:new-un-cybercrime-treaty": [
-        (r"\bcyber[- ]?crime (?:treaty|treaties|convention)\b", None, False),
-        # lower case only: "Convention on Cybercrime" is the Budapest Convention's name
-        (r"\b(?-i:treaty|convention|instrument) (?:on|against|to (?:combat|counter|fight)) (?:cyber[- ]?crime|the criminal (?:use|misuse) of (?:ICTs?|information))", None, False),
+# Target phrases per proposition are data: kb/data/lexicon/stance_targets.yaml (fixed phrases,
+# regex items) and stance_concepts.yaml (concepts: a topic word and a second word in one clause,
+# lemmatised). Each table names its `target`; `polarity` fixes it, `invert` says the phrase names
+# what the proposition is against ("arms race" for restraint), `broad` marks a weak sign (support
+# only, cues close, cyber words close by). Used only for ids the KB holds.
+TARGET_FILES = ("stance_targets.", "stance_concepts.")
 
-        # the UN's own wording: "a universal convention ... on countering the use of ICTs for criminal purposes"
-        (r"\b(?-i:treaty|convention|instrument)\b[^.;]{0,80}?\b(?:use|misuse) of (?:information and communications? "
-         r"technolog(?:y|ies)|ICTs?) for criminal purposes\b", None, False),
-    ],
-    "proposition:binding-state-behaviour-treaty": [
-        (r"\blegally[- ]binding (?:international )?(?:instrument|treaty|framework|convention|agreement|regime)s?\b(?! (?:on|against) cyber[- ]?crime)", None, False),
-        # "an agreement within the OEWG on security of and in the use of ICTs", "a convention on
-        # international information security": a treaty on states' conduct, named by its subject
-        (r"\b(?-i:treaty|convention|agreement|instrument)\b[^.;]{0,80}?\b(?:international information security|"
-         r"security of and in the use of (?:information and communications? technolog(?:y|ies)|ICTs?))\b", None, False),
-    ],
-    "proposition:un-central-role": [
-        (r"\b(?:central|leading|key|pivotal|primary|principal|core|coordinating|important) role (?:of|for|played by|to be played by) (?:the )?(?:UN|U\.N\.|United Nations)\b", None, False),
-        (r"\b(?:the )?(?:UN|United Nations) (?:should|must|to|will|can) (?:play|take|have) (?:a|the) (?:central|leading|key|pivotal|primary|principal|core) role\b", None, False),
-        (r"\bunder the (?:auspices|aegis) of the (?:UN|United Nations)\b", None, False),
-    ],
-    "proposition:international-law-applies": [
-        (r"\b(?:existing )?international law(?:,? (?:including|in particular|notably)[^.;]{0,60}?,?)? (?:applies|is applicable|apply|fully applies)\b", "support", False),
-        (r"\bapplicability of (?:existing )?international law\b", None, False),
-        (r"\bapplication of (?:existing )?international law\b", None, False),
-    ],
-    "proposition:voluntary-norms": [
-        (r"\b(?:voluntary|non-binding)(?:,? [\w-]+){0,3}? norms\b", None, False),
-        (r"\bnorms of responsible (?:state )?behaviou?r\b", None, False),
-        (r"\bnot (?:a |an )?(?:treaty|binding (?:treaty|instrument)),? but (?:norms|principles)\b", "support", False),
-        (r"\b(?:norms|principles), not (?:a |an )?(?:treaty|binding)", "support", False),
-    ],
-    "proposition:capacity-building": [
-        # "capacity-\nbuilding": a hard-wrapped hyphen keeps its line break in the cleaned text
-        (r"\bcapacity(?:-\s*|\s+)building\b", None, False),
-        (r"\bbuild(?:ing)? (?:\w+ )?capacit(?:y|ies)\b", None, False),
-    ],
-    "proposition:international-cooperation": [
-        (r"\b(?:international|global|multilateral|regional|bilateral|cross-border|transnational) (?:cooperation|co-operation|collaboration)\b", None, False),
-        # "cooperation with the ROK", "collaboration with our partners": cooperation between named parties
-        (r"\b(?:cooperation|co-operation|collaboration) with (?:the |our |its |their )?(?:international )?(?:partners|allies|international community|(?-i:[A-Z][\w.-]+))", None, False),
-        (r"\b(?:cooperation|co-operation|collaboration) (?:among|between|with) (?:all )?(?:states|nations|countries|governments|partners)\b", None, False),
-        (r"(?<=\bneed )(?:cooperation|co-operation|collaboration)\b", None, False),
-        (r"\b(?:cooperation|co-operation) (?:is|remains) (?:essential|key|crucial|vital|needed|necessary|indispensable)\b", "support", False),
-    ],
-    "proposition:cyber-sovereignty": [
-        (r"\b(?:cyber|internet|digital|information|network) sovereignty\b", None, False),
-        (r"\bsovereignty (?:in|over) (?:cyberspace|the internet|(?:their|its) (?:cyberspace|networks))\b", None, False),
-    ],
-    "proposition:multistakeholder-governance": [
-        (r"\bmulti-?stakeholder(?:ism| approach| model| governance| process| cooperation)?\b", None, False),
-    ],
-    "proposition:cyber-arms-restraint": [
-        (r"\b(?:cyber )?arms race (?:in|of) (?:cyberspace|ICTs?)\b", None, True),
-        (r"\bmilitari[sz]ation of (?:cyberspace|the internet|ICTs?)\b", None, True),
-        (r"\brestraint in (?:developing|the development of|the use of) cyber ?weapons\b", None, False),
-    ],
-    "proposition:free-flow-of-information": [
-        (r"\bfree flow of (?:information|data)\b", None, False),
-        (r"\b(?:open|free|open and free|free and open) (?:internet|Internet)\b", None, False),
-    ],
-}
 
-# Broad phrases: the plain words speeches, communiqués and news use for a proposition
-# ("requires extensive cooperation", "adhere to the UN norms", "pool our efforts"). Each is a
-# weaker sign than a BUILTIN phrase, so a broad target gives only support (a negated or
-# opposed broad phrase is too often someone else's failure: "Russia did not cooperate"), its
-# cue must stand close, and cyber words must be close by even in a long speech.
-_VERB_ING = r"(?:e|es|ed|ing)"
-_COOP_OBJ = (r"(?:the |our |its |their |other |all |like-minded )?(?:international community|partners|allies|"
-             r"(?:other |like-minded )?(?:states|countries|nations|governments)|each other|one another|stakeholders)")
-_CYBER_WORD = r"(?:cyber\w*|ICTs?|information (?:and communications? )?(?:technolog\w*|security)|digital|online|internet)"
-BROAD: dict[str, list[tuple[str, str | None, bool]]] = {
-    "proposition:international-cooperation": [
-        (r"\b(?:co-?operation|collaboration)\b", None, False),
-        (rf"\b(?:co-?operat|collaborat){_VERB_ING}\b", None, False),
-        (rf"\b(?:co-?operat|collaborat){_VERB_ING} (?:closely |more |further |actively )?with {_COOP_OBJ}", "support", False),
-        (r"\b(?:the )?international community (?:must|should|needs? to|has to|ought to|will have to) (?:\w+ ){0,2}?"
-         r"(?:address|tackle|confront|respond|act|work|unite|join|come together|co-?operate|coordinate|deal with)", "support", False),
-        (r"\b(?:the )?international community (?:to )?(?:address|tackle|confront|respond|act|work|unite|join|"
-         r"come together|co-?operate|coordinate|deal with)\b", None, False),
-        (r"\b(?:pool|combine|join|unite|coordinate|align) (?:(?:our|their|its|all|these) )?(?:efforts|forces|resources|strengths)\b", "support", False),
-        # "invite all States to share their experiences": cooperation by exchanging what each knows
-        (r"\bshar(?:e|es|ed|ing) (?:our|their|its|each other's|best) (?:experiences?|expertise|practices|information|knowledge|"
-         r"lessons(?: learned| learnt)?|threat intelligence)\b", None, False),
-        (r"\b(?:joint|concerted|collective|coordinated|common|global|international|multilateral) "
-         r"(?:efforts?|action|approach|response|endeavou?rs?)\b", None, False),
-        (r"\bno (?:single )?(?:country|state|nation|government)\b[^.;]{0,40}?\b(?:alone|on (?:its|their) own|by itself|single-handedly)\b",
-         "support", False),
-        (r"\bwork(?:s|ed|ing)? (?:closely )?together\b", None, False),
-        # "working collectively enhances ...", "strengthen our collective cyber resilience and security cooperation"
-        (r"\bwork(?:s|ed|ing)? (?:collectively|jointly|in concert)\b", "support", False),
-        (r"\b(?:strengthen|enhanc|deepen|expand|bolster|intensif|reinforc)\w* (?:our |their |its |the )?(?:[\w-]+ ){0,5}?"
-         r"(?:co-?operation|collaboration|partnerships?)\b", "support", False),
-    ],
-    "proposition:capacity-building": [
-        (r"\bcapacity(?:-\s*|\s+)?build\w*", None, False),
-        (r"\bbuild(?:s|ing)? (?:up )?(?:\w+ ){0,2}?capacit(?:y|ies)\b", None, False),
-        (r"\b(?:strengthen|enhanc|improv|develop|rais|boost)\w* (?:the |their |its |our )?(?:\w+(?:'s|’s)? ){0,2}?"
-         r"(?:cyber ?security |cyber |national |technical |institutional )?capacit(?:y|ies)\b", None, False),
-        (r"\bcapacity development\b", None, False),
-        (r"\btechnical assistance\b", None, False),
-    ],
-    "proposition:international-law-applies": [
-        (r"\b(?:applicability|application|applying|apply|applies|relevance) (?:of )?(?:existing |the )?international law"
-         r"(?:,? (?:including|in particular|notably)[^.;]{0,60}?,?)? (?:to|in) (?:cyberspace|the (?:use of )?ICTs?|"
-         r"the cyber (?:domain|realm|sphere)|the digital (?:domain|sphere)|state (?:behaviou?r|conduct) in cyberspace)",
-         "support", False),
-        (r"\b(?:existing )?international law\b", None, False),
-    ],
-    "proposition:voluntary-norms": [
-        (r"\bnorms (?:of|for) (?:responsible )?(?:state|states'?|state’s|state's) behaviou?r\b", None, False),
-        (r"\bnorms (?:of|for) responsible behaviou?r\b", None, False),
-        (r"\b(?:(?:UN|U\.N\.|GGE|OEWG|agreed|voluntary|non-binding|international cyber|cyber|eleven|11)\s*,?\s+)+norms\b", None, False),
-        (r"\brules,? norms,? (?:and )?principles\b", None, False),
-        (r"\bframework (?:of|for) responsible (?:state )?behaviou?r\b", None, False),
-        (r"\bcyber[- ]stability framework\b", None, False),
-        (r"\bresponsible (?:state )?behaviou?r in cyberspace\b", None, False),
-        (r"\bnorms (?:of behaviou?r )?(?:in|for) cyberspace\b", None, False),
-        # calling behaviour irresponsible, or saying how responsible states behave, holds others to the norms
-        (r"\birresponsible(?: and [\w-]+)? (?:state )?(?:behaviou?r|conduct) in cyberspace\b", "support", False),
-        (r"\bhow responsible (?:states|nations|countries|actors) (?:should )?(?:behave|act|conduct themselves) in cyberspace\b",
-         "support", False),
-    ],
-    "proposition:binding-state-behaviour-treaty": [
-        # "the absence of a regulatory regime concerning the use of new technologies in cyberspace ..."
-        (r"\b(?:absence|lack) of (?:a |an |any )?(?:[\w-]+ ){0,2}?(?:regulatory|legal|binding|international|global|governance)"
-         r"(?: [\w-]+)? (?:regime|framework|instrument|rules)\b(?![^.;]{0,100}?\b(?:crime|criminal|prosecut))", "support", False),
-    ],
-    "proposition:un-central-role": [
-        (rf"\b{_CYBER_WORD}\b[^.;]{{0,200}}?\b(?:must|should|needs? to|has to) (?:become|be|remain) (?:a |an |the )?"
-         r"(?:\w+ ){0,2}?(?:priority|concern|focus|task) (?:for|of) the (?:UN|U\.N\.|United Nations)\b", "support", False),
-        (rf"\b(?:role|work|efforts?|leadership) of the (?:UN|U\.N\.|United Nations) (?:in|on) {_CYBER_WORD}", None, False),
-    ],
-    "proposition:cyber-sovereignty": [
-        # the thing the proposition is against: its polarity comes from the clause, then inverted
-        (r"\b(?:use|misuse|abuse|exploitation)s? of (?:\w+ ){0,4}?(?:technolog\w*|ICTs?|cyberspace|the internet|"
-         r"social (?:media|networks)|digital (?:tools|platforms)|networks) (?:to|for|in order to) (?:\w+ ){0,2}?"
-         r"(?:destabili[sz]\w*|interfer\w*|subver\w*|overthrow\w*)", None, True),
-        (r"\b(?:interference|interfering|intervention|meddling) in (?:the |their |its |our )?(?:internal|domestic) affairs\b",
-         None, True),
-        (r"\bnon-?(?:interference|intervention) in (?:the )?(?:internal|domestic) affairs\b", None, False),
-    ],
-}
+def builtin_tables() -> list[lexicon.Table]:
+    """The lexicon's stance-target tables, fixed phrases first."""
+    return [t for f in TARGET_FILES for t in lexicon.targets(f)]
+
 
 # "a new treaty / convention / instrument": a debated proposal whose subject comes from context.
 GENERIC_NEW = re.compile(
@@ -194,10 +62,12 @@ _CONTEXT_TERMS: dict[str, re.Pattern] = {
 
 # Anaphors for instruments and the instrument kinds each may refer to (None: any kind).
 ANAPHOR = re.compile(
-    r"\b(?:the|this|that|these|such an?|said) (draft|code|report|convention|treaty|call|declaration|norms|principles|resolution|document|charter|protocol|proposal|text)s?\b",
+    r"\b(?:the|this|that|these|such an?|said) (draft|code|report|convention|treaty|call|declaration|norms|principles|resolution|document|charter|protocol|proposal|text|instrument|agreement|accord|framework)s?\b",
     re.I)
 ANAPHOR_KINDS: dict[str, set[str] | None] = {
-    "draft": None, "document": None, "proposal": None, "text": None,
+    "draft": None, "document": None, "proposal": None, "text": None, "instrument": None, "pronoun": None,
+    "agreement": {"treaty", "protocol", "declaration"}, "accord": {"treaty", "declaration"},
+    "framework": {"un-report", "declaration", "code-of-conduct", "framework"},
     "code": {"code-of-conduct"},
     "report": {"un-report"},
     "convention": {"treaty", "protocol"},
@@ -223,7 +93,8 @@ class Entry:
     polarity: str | None = None
     invert: bool = False
     weight: float = 1.0
-    broad: bool = False  # a BROAD phrase: weaker, support only, cyber words close by
+    broad: bool = False  # a broad phrase: weaker, support only, cyber words close by
+    inner: bool = False  # from a concept table (`with` words)
 
 
 @dataclass
@@ -274,15 +145,15 @@ def proposition_table(kb: Any) -> PropositionTable:
             rx = safe_regex(r"\b" + re.escape(k) + r"\b(?!-)")
             if rx:
                 entries.append(Entry(pid, rx, "topic", None, False, KEYWORD_WEIGHT))
-    for table, broad in ((BUILTIN, False), (BROAD, True)):
-        for pid, pats in table.items():
-            if ids and pid not in ids:
-                continue
-            for p, pol, inv in pats:
-                entries.append(Entry(pid, re.compile(flex_ws(p), re.I), "topic", pol, inv,
-                                     BROAD_WEIGHT if broad else 1.0, broad))
+    tables = builtin_tables()
+    for tb in tables:
+        if ids and tb.target not in ids:
+            continue
+        for src in tb.sources_each():
+            entries.append(Entry(tb.target, re.compile(flex_ws(src), tb.flags()), "topic", tb.polarity, tb.invert,
+                                 BROAD_WEIGHT if tb.broad else 1.0, tb.broad, bool(tb.with_items)))
     if not ids:
-        ids = set(BUILTIN)
+        ids = {tb.target for tb in tables if tb.target.startswith("proposition:")}
     gate = LiteralGate()
     for e in entries:
         gate.add(e.rx.pattern, e.rx.flags)
@@ -350,10 +221,10 @@ def proposition_targets(text: str, a: int, b: int, kb: Any, hits: GateHits | Non
                 out.append(Target(pid, m.start(), m.end(), "oppose" if neg else "support", 0.85))
             elif e.broad:
                 out.append(Target(pid, m.start(), m.end(), e.polarity, (0.8 if e.polarity else 1.0) * e.weight,
-                                  e.invert, False, True))
+                                  e.invert, False, True, e.inner))
             else:
                 out.append(Target(pid, m.start(), m.end(), e.polarity, (0.8 if e.polarity else 1.0) * e.weight,
-                                  e.invert))
+                                  e.invert, False, False, e.inner))
     if hits is None or n in idx:
         for m in GENERIC_NEW.finditer(text, a, b):
             if not any(x.start <= m.start() < x.end for x in out):
@@ -430,7 +301,27 @@ def instrument_targets(text: str, a: int, b: int, insts: list[M], kb: Any, back_
         iid = resolve_anaphor(text, am.start(), am.group(1).lower(), insts, kb, back_to)
         if iid:
             out.append(Target(iid, am.start(), am.end(), None, 0.9))
+    # "accede to it", "It provides ...": a pronoun for the last instrument named (any kind)
+    for ps, pe in instrument_pronouns(text, a, b):
+        iid = resolve_anaphor(text, ps, "pronoun", insts, kb, max(back_to, ps - PRONOUN_REACH))
+        if iid and not any(t.start <= ps < t.end for t in out) and not _other_thing_between(text, insts, iid, ps):
+            out.append(Target(iid, ps, pe, None, 0.8))
     return out
+
+
+# A pronoun reaches back this far (characters) for its instrument ...
+PRONOUN_REACH = 400
+# ... and not past another thing it could stand for ("the NPT Review Conference ... opposed it").
+_OTHER_THING = re.compile(r"\b(?:treaty|convention|agreement|protocol|accord|declaration|document|resolution|"
+                          r"report|draft|plan|proposal|deal|text|conference|initiative|process|programme|program)\b", re.I)
+
+
+def _other_thing_between(text: str, insts: list[M], iid: str, pos: int) -> bool:
+    """Is there a noun the pronoun could stand for between the instrument's last mention and it?"""
+    last = max((m for m in insts if m.id == iid and m.end <= pos), key=lambda m: m.end, default=None)
+    if last is None:
+        return True
+    return bool(_OTHER_THING.search(text, last.end, pos))
 
 
 _INDEFINITE = re.compile(r"\b(?:an?|another|any|new|such an?)\s+(?:new\s+|\w+\s+)?$", re.I)

@@ -12,7 +12,7 @@ import re
 from bisect import bisect_right
 
 from ..model import Document, Span, Statement
-from .cues import carries_topic
+from .topic import carries_topic, flex_pattern
 from .speech import joint_opening
 
 __all__ = ["CYBER", "MAX_SENTENCE", "first_person_statements", "in_spans", "joint_statements"]
@@ -20,36 +20,20 @@ __all__ = ["CYBER", "MAX_SENTENCE", "first_person_statements", "in_spans", "join
 MAX_SENTENCE = 2000
 # First-person markers for speeches given by `meta.speaker`.
 FIRST_PERSON = re.compile(r"\b(?:we|our|ours|us|I|my|me|my delegation|my country|my government)\b", re.I)
-# Terms that put a sentence in the cyber domain on their own.
-CYBER = re.compile(
-    r"\b(?:cyber\w*|ICTs?|information and communications? technolog\w*|information security|internet|"
-    r"GGE|OEWG|Budapest Convention|hack\w*|ransomware|malware|malicious (?:ICT|cyber|use)\w*|"
-    r"information space|information sphere|online|digital (?:space|sphere|domain|realm|environment))\b",
-    re.I,
-)
-# Words that make a sentence a position rather than a description.
-POSITION = re.compile(
-    r"\b(?:must|should|shall|need|needs|needed|critical|crucial|essential|vital|important|imperative|urge[sd]?|"
-    r"call(?:s|ed)? (?:on|for|upon)|support(?:s|ed)?|welcome[sd]?|condemn(?:s|ed)?|reject(?:s|ed)?|oppose[sd]?|"
-    r"believe[sd]?|commit(?:ted|ment|s)?|confirm(?:s|ed)?|attribut\w+|responsib\w+|unacceptable|"
-    r"stand(?:s)? (?:ready|firm|with)|determined|resolved|can and must|have to|has to|requires?|"
-    # a judgement of the problem ("present a serious challenge"), a hope or a refusal
-    r"(?:serious|grave|major|growing|real|common|global|new) (?:challenges?|threats?|concerns?|dangers?|risks?)|"
-    r"hope[sd]? (?:to|that)|hoping to|(?:can ?not|can't|never|neither can \w+) accept)\b",
-    re.I,
-)
-# What the norms debate is about: a first-person sentence on the cyber domain without a
-# position word is a statement only when it touches one of these ("we are striving towards a
-# better application of international law in the digital space"), not when the speaker
+# The vocabulary is data (kb/data/lexicon/topic.yaml):
+# terms that put a sentence on the cyber/ICT-security topic on their own ("cyber...", "ICT
+# security", "the virtual world", "the information space") ...
+CYBER_STRONG = flex_pattern("topic.cyber_terms")
+# ... wider digital words ("internet", "online", "ICTs"), on the topic only with a word of the norms debate,
+DIGITAL = flex_pattern("topic.digital_terms")
+# both together: any sign of the domain (what reported statements of the speaker need).
+CYBER = re.compile(f"{CYBER_STRONG.pattern}|{DIGITAL.pattern}", re.I)
+# words that make a sentence a position rather than a description,
+POSITION = flex_pattern("topic.position_words")
+# and what the norms debate is about: a sentence with only a wider digital word is on the topic
+# when it touches one of these ("the Internet poses many dangers"), not when the speaker
 # describes its own e-government ("95 per cent of our services are online").
-NORM_TOPIC = re.compile(
-    r"\b(?:international law|norms?|rules?|(?:cyber-?)?secur\w*|(?:cyber-?)?attack\w*|(?:cyber-?)?threat\w*|"
-    r"incident\w*|cooperat\w+|governance|responsib\w+|convention|treaty|treaties|stability|stable|peace\w*|"
-    r"(?:cyber-?)?crime\w*|criminal\w*|sovereign\w*|capacity|resilien\w+|protect\w*|defen[cs]\w*|malicious|"
-    r"framework|appl(?:y|ies|ied|ication)|human rights|freedom\w*|privacy|accountab\w+|disinformation|"
-    r"misinformation|interference|conflict|war\w*|terroris\w+|espionage)\b",
-    re.I,
-)
+NORM_TOPIC = flex_pattern("topic.norm_topic")
 # Instruments every speech cites whatever its subject: not a sign of the cyber topic alone.
 GENERAL_INSTRUMENTS = frozenset({"instrument:un-charter"})
 
@@ -60,35 +44,39 @@ def in_spans(spans: list[tuple[int, int]], pos: int) -> bool:
     return i >= 0 and spans[i][0] <= pos < spans[i][1]
 
 
+def on_topic(text: str, a: int, b: int) -> bool:
+    """Is text[a:b] on the cyber/ICT-security topic by its own words?
+
+    A strong term ("cyberattacks", "the information space") suffices; a wider digital word
+    ("the Internet", "ICTs") needs a word of the norms debate beside it ("dangers", "rights").
+    """
+    if CYBER_STRONG.search(text, a, b):
+        return True
+    return bool(DIGITAL.search(text, a, b) and NORM_TOPIC.search(text, a, b))
+
+
 def first_person_statements(doc: Document, sentences: list[Span], quoted: list[tuple[int, int]]) -> list[Statement]:
-    """First-person sentences of the document's speaker about the cyber domain."""
+    """Every sentence of the document's speaker on the cyber topic (no position word needed).
+
+    In a speech every sentence is the speaker's; one on the topic by its own words, one that
+    carries the topic of the sentence before ("It is therefore imperative ...", "such attacks",
+    "in this area") and one naming a cyber instrument are statements.
+    """
     text = doc.text
     speaker = doc.meta.speaker
     aff = _speaker_affiliation(doc, speaker)
     inst = sorted(m.span.start for m in doc.mentions
                   if m.kind == "instrument" and m.kb_id not in GENERAL_INSTRUMENTS)
-    own = [bool(CYBER.search(text, s.start, min(s.end, s.start + MAX_SENTENCE))) for s in sentences]
-    # "It is therefore imperative that the international community address those threats."
-    # carries the cyber topic of the sentence before it (same paragraph; the carry does not chain).
+    own = [on_topic(text, s.start, min(s.end, s.start + MAX_SENTENCE)) for s in sentences]
+    # the carry does not chain, and stays inside the paragraph
     pstarts = [p.start for p in doc.paragraphs]
-    cyber = [own[i] or carries_topic(text, sentences, i, own.__getitem__, _floor(pstarts, s.start))
-             for i, s in enumerate(sentences)]
-    # The speaker naming itself ("China supports ...") speaks in the first person too.
-    self_refs = sorted(m.span.start for m in doc.mentions if m.kb_id == speaker and m.how in ("name", "alias",
-                                                                                               "abbreviation"))
     out: list[Statement] = []
     for i, sent in enumerate(sentences):
         a, b = sent.start, min(sent.end, sent.start + MAX_SENTENCE)
-        if in_spans(quoted, a):
+        if in_spans(quoted, a) or len(text[a:b].split()) < 3:
             continue
         has_inst = bisect_right(inst, b - 1) - bisect_right(inst, a - 1) > 0
-        if not (cyber[i] or has_inst):
-            continue
-        first = FIRST_PERSON.search(text, a, b) or bisect_right(self_refs, b - 1) - bisect_right(self_refs, a - 1)
-        # In a speech every sentence is the speaker's; one on the cyber topic is a statement when
-        # it takes a position (a modal, a call, a judgement) or the speaker speaks of itself on a
-        # question of the norms debate.
-        if POSITION.search(text, a, b) or (first and NORM_TOPIC.search(text, a, b)):
+        if own[i] or has_inst or carries_topic(text, sentences, i, own.__getitem__, _floor(pstarts, sent.start)):
             out.append(Statement(speaker, aff, True, Span(sent.start, sent.end), None))
     return out
 

@@ -22,8 +22,8 @@ from ..extraction.people import (
     role_before,
     speaks,
 )
-from ..extraction.quotes import find_quotes, inside
-from ..extraction.speech import ISSUED_AFTER_SUBJECT, SPEECH_AFTER_SUBJECT, joint_opening
+from ..extraction.quotes import find_quotes
+from ..extraction.speaking import AFFILIATING, affiliation_of, speaking_entities
 from ..kb import load_kb
 from ..model import Actor, Document, Mention, Span, slugify
 from ..pipeline import stage
@@ -31,17 +31,9 @@ from ..settings import Settings
 
 MAX_SENTENCE = 2000
 TWO_CAPS = re.compile(r"[A-Z][\w'\u2019-]*\.?\s[A-Z]")
-PARENTHESIS = re.compile(r"\s{0,2}\([^()\n]{1,30}\)")
-ACCORDING = re.compile(r"\baccording\s+to\s+(?:the\s+)?$", re.I)
 # A coordinated subject before the verb: "the EU and its Member States added", "ESET and
 # IstroSec said" -- the first conjunct speaks too.
-COORDINATED = re.compile(
-    r"\s+and\s+(?:(?:its|their|the|other)\s+)?(?:[A-Z][\w'\u2019.&-]*|member|allies|partners)"
-    r"(?:\s+(?:[A-Z][\w'\u2019.&-]*|[Ss]tates|allies|partners|of)){0,4}"
-)
 # Mention kinds that can give a person's affiliation, or speak as actors themselves.
-AFFILIATING = ("state", "org")
-NOT_SUBJECT_HOW = ("adjective", "demonym", "pro-adjective", "anti-adjective")
 
 
 def _kb() -> Any:
@@ -177,7 +169,7 @@ def find_actors(doc: Document, kb: Any) -> list[Actor]:
     if speaker is None:
         # In a speech the people named are of many states (and of history); no state is shared.
         _shared_government(out)
-    out.extend(_speaking_entities(doc, kb, ms, list(out)))
+    out.extend(speaking_entities(doc, kb, ms, list(out)))
     return out
 
 
@@ -292,132 +284,6 @@ def _known_surname(people: dict[str, Person], words: list[str]) -> Person | None
 
 def slugify_person(name: str) -> str:
     return "person:" + (slugify(name) or "unknown")
-
-
-def affiliation_of(kb_id: str, kb: Any) -> str:
-    """The state or top organisation a mention stands for as an employer.
-
-    A government agency of a state (a ministry, "U.S. Department of State") counts for the
-    state; a sub-unit of an organisation ("Harvard's Kennedy School") for its root parent.
-    """
-    if kb is None or not kb_id.startswith("org:"):
-        return kb_id
-    seen = set()
-    cur = kb_id
-    while cur not in seen:
-        seen.add(cur)
-        rec = kb.get(cur) or {}
-        if rec.get("kind") == "government-agency" and rec.get("state"):
-            return rec["state"]
-        parent = rec.get("parent")
-        if not parent or not kb.get(parent):
-            return cur
-        cur = parent
-    return cur
-
-
-def _speaking_entities(doc: Document, kb: Any, ms: list[Mention], listed: list[Actor]) -> list[Actor]:
-    """States and orgs that speak: the document's speaker, the subject of a speech verb, or the
-    signatories of a joint statement. `listed` are the people found so far."""
-    text = doc.text
-    have = {a.id for a in listed}
-    speaking: list[str] = []
-    speaker = doc.meta.speaker if doc.meta else None
-    if speaker and speaker not in have and not speaker.startswith("person:"):
-        speaking.append(speaker)
-    for m in ms:
-        if m.kind not in AFFILIATING or m.how in NOT_SUBJECT_HOW or m.kb_id in speaking or m.kb_id in have:
-            continue
-        after = m.span.end
-        paren = PARENTHESIS.match(text, after, min(len(text), after + 40))
-        if paren:
-            after = paren.end()  # "the UK National Cyber Security Centre (NCSC) also said"
-        for _ in range(2):
-            coord = COORDINATED.match(text, after, min(len(text), after + 60))
-            if coord is None or SPEECH_AFTER_SUBJECT.match(text, after, min(len(text), after + 80)):
-                break
-            after = coord.end()
-        if SPEECH_AFTER_SUBJECT.match(text, after, min(len(text), after + 80)) \
-                or ISSUED_AFTER_SUBJECT.match(text, after, min(len(text), after + 100)) \
-                or ACCORDING.search(text, max(0, m.span.start - 20), m.span.start):
-            if text[m.span.end : m.span.end + 2] in ("'s", "\u2019s"):
-                continue
-            speaking.append(m.kb_id)
-    extra: dict[str, list[Span]] = {}
-    # "the Dutch government said", "Czech authorities confirmed": the adjective's state speaks.
-    for m in ms:
-        # ("the UK government believes", "US officials say": a name or acronym works the same way)
-        if m.kind != "state" or m.how in ("pro-adjective", "anti-adjective") or m.kb_id in have \
-                or text[m.span.end : m.span.end + 2] in ("'s", "\u2019s"):
-            continue
-        g = GOVERNMENT_NOUN.match(text, m.span.end, min(len(text), m.span.end + 40))
-        if g and SPEECH_AFTER_SUBJECT.match(text, g.end(), min(len(text), g.end() + 80)):
-            if m.kb_id not in speaking:
-                speaking.append(m.kb_id)
-            extra.setdefault(m.kb_id, []).append(Span(m.span.start, g.end()))
-    for sid, span in _they_speakers(doc, ms, have):
-        if sid not in speaking:
-            speaking.append(sid)
-        extra.setdefault(sid, []).append(span)
-    # A joint statement's "We" is its signatories: the states of the people it lists speak.
-    joint = joint_opening(text, [(p.start, p.end) for p in doc.paragraphs] or [(0, len(text))])
-    if joint is not None:
-        for a in listed:
-            if a.affiliation and a.affiliation.startswith("state:") and a.affiliation not in speaking \
-                    and any(joint[0] <= sp.start < joint[1] for sp in a.spans):
-                speaking.append(a.affiliation)
-                we = text.rfind("We", 0, joint[0])
-                extra.setdefault(a.affiliation, []).append(Span(we, we + 2))
-    out: list[Actor] = []
-    if speaker and speaker.startswith("person:") and speaker not in have:
-        rec = (kb.get(speaker) if kb is not None else None) or {}
-        spans = [m.span for m in ms if m.kb_id == speaker]
-        out.append(Actor(speaker, "person", rec.get("name") or speaker, rec.get("role"), rec.get("affiliation"), spans))
-    for sid in speaking:
-        kind = sid.split(":", 1)[0]
-        name = kb.name(sid) if kb is not None else sid
-        spans = sorted([m.span for m in ms if m.kb_id == sid and m.how not in NOT_SUBJECT_HOW] + extra.get(sid, []))
-        # An agency speaks for its state, a sub-unit for its organisation; a state for itself.
-        out.append(Actor(sid, kind, name, None, affiliation_of(sid, kb), spans))
-    return out
-
-
-GOVERNMENT_NOUN = re.compile(r"\s+(?:[Gg]overnment|[Aa]uthorities|[Oo]fficials|[Mm]inistry|[Pp]olice|"
-                             r"[Ff]oreign\s+[Mm]inistry|[Ff]oreign\s+[Oo]ffice)\b")
-# "they said", "They added that ...": a plural subject of a speech verb, outside quotes.
-THEY_SAID = re.compile(r"\b[Tt]hey(?=\s)")
-# How far back (characters) "they" may reach for the organisation it stands for.
-THEY_WINDOW = 800
-# A state mention stands for a group of people only with one of these after it ("Asean member
-# states", "US officials"); an organisation is a group by itself.
-GROUP_NOUN = re.compile(r"\s+(?:\w+\s+){0,2}?(?:member\s+states|officials|authorities|governments|ministers|"
-                        r"leaders|allies|partners|delegations|researchers|investigators|experts)\b")
-
-
-def _they_speakers(doc: Document, ms: list[Mention], have: set[str]) -> list[tuple[str, Span]]:
-    """"..., they said": the most recent organisation (or group of a state's officials) before it.
-
-    People are not candidates: a news text names its people, and "they" after two named people
-    is left alone rather than guessed.
-    """
-    text = doc.text
-    cands = [t for t in THEY_SAID.finditer(text)
-             if SPEECH_AFTER_SUBJECT.match(text, t.end(), min(len(text), t.end() + 60))]
-    if not cands:
-        return []
-    quotes = find_quotes(text, [(p.start, p.end) for p in doc.paragraphs] or [(0, len(text))])
-    groups = [m for m in ms if m.kind in AFFILIATING and m.how not in NOT_SUBJECT_HOW
-              and (m.kind == "org" or GROUP_NOUN.match(text, m.span.end, min(len(text), m.span.end + 40)))]
-    starts = [m.span.start for m in groups]
-    out = []
-    for t in cands:
-        if inside(quotes, t.start()):
-            continue
-        i = bisect_right(starts, t.start()) - 1
-        if i < 0 or t.start() - groups[i].span.end > THEY_WINDOW or groups[i].kb_id in have:
-            continue
-        out.append((groups[i].kb_id, Span(t.start(), t.end())))
-    return out
 
 
 def _overlaps(spans: list[tuple[int, int]], a: int, b: int) -> bool:
