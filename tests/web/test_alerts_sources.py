@@ -9,6 +9,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from sqlalchemy import select
 
 feedparser = pytest.importorskip("feedparser", reason="needs the watch extra")
 
@@ -19,6 +20,7 @@ from normwatch.alerts.webhook import deliver, sign  # noqa: E402
 from normwatch.model import Attribution, Document, Incident, Meta, Stance, Subscription  # noqa: E402
 from normwatch.settings import Settings  # noqa: E402
 from normwatch.store import Store  # noqa: E402
+from normwatch.store import schema as s  # noqa: E402
 from normwatch.watch.state import WatchState  # noqa: E402
 from normwatch.web.app import create_app  # noqa: E402
 
@@ -134,7 +136,7 @@ def test_feed_and_admin_api(store, monkeypatch):
     client = TestClient(create_app(store), raise_server_exceptions=False)
     monkeypatch.delenv("NORMWATCH_ADMIN_TOKEN", raising=False)
     r = client.post("/api/admin/alerts", json={"id": "rus", "kind": "attribution", "target": "state:RUS"})
-    assert r.status_code == 403 and r.json()["error"]["message"].startswith("alert management is off")
+    assert r.status_code == 401 and "admin-scoped account token" in r.json()["error"]["message"]
     monkeypatch.setenv("NORMWATCH_ADMIN_TOKEN", "s3cret")
     r = client.post("/api/admin/alerts", json={"id": "rus", "kind": "attribution", "target": "state:RUS"},
                     headers={"Authorization": "Bearer wrong"})
@@ -160,6 +162,35 @@ def test_feed_and_admin_api(store, monkeypatch):
     assert client.get("/feeds/nope.atom").status_code == 404
     assert client.delete("/api/admin/alerts/rus", headers=auth).status_code == 204
     assert client.get("/feeds/rus.atom").status_code == 404
+
+
+def test_admin_api_takes_account_tokens_by_scope_and_feeds_hide_rejected_claims(store, monkeypatch):
+    """Issue 14's accounts stand in for the static admin token; a rejected claim is no alert."""
+    from normwatch.store import accounts
+    from normwatch.store import reviews as rv
+
+    monkeypatch.delenv("NORMWATCH_ADMIN_TOKEN", raising=False)
+    secret = accounts.server_secret(store.url)
+    with store.engine.begin() as conn:
+        accounts.add_user(conn, "root", "admin", password="battery staple")
+        accounts.add_user(conn, "ana", "reviewer", password="correct horse")
+        admin, _ = accounts.create_token(conn, secret, "root", ["read", "review", "admin"], days=1)
+        reviewer, _ = accounts.create_token(conn, secret, "ana", ["read", "review"], days=1)
+    client = TestClient(create_app(store), raise_server_exceptions=False)
+    body = {"id": "rus", "kind": "attribution", "target": "state:RUS"}
+    r = client.post("/api/admin/alerts", json=body, headers={"Authorization": f"Bearer {reviewer}"})
+    assert r.status_code == 403 and "admin scope" in r.json()["error"]["message"]
+    r = client.post("/api/admin/alerts", json=body, headers={"Authorization": f"Bearer {admin}"})
+    assert r.status_code == 201
+    store.add_document(_news(6))
+    facts = al.matching_facts(store, al.get_alert(store, "rus"))
+    mine = [f for f in facts if f["doc_id"] == _news(6).id]
+    assert mine and all(f["accused"] == "state:RUS" for f in mine)
+    with store.engine.begin() as conn:
+        row = conn.execute(select(s.claims.c.fact_key).where(s.claims.c.doc_id == _news(6).id)).first()
+        rv.review(conn, doc_id=_news(6).id, kind="claim", key=row.fact_key, decision="reject", user="ana")
+    left = [f for f in al.matching_facts(store, al.get_alert(store, "rus")) if f["doc_id"] == _news(6).id]
+    assert len(left) == len(mine) - 1
 
 
 def test_sources_page_and_api(store):

@@ -118,9 +118,10 @@ def matching_facts(engine_or_store, alert: dict[str, Any], *, since: str | None 
     d = s.documents
     kind, target = alert["kind"], alert["target"]
     if kind == "attribution":
-        t = s.attributions
-        cols = [t.c.incident, t.c.accused, t.c.claimant, t.c.certainty, t.c.via]
-        cond = or_(t.c.accused == target, t.c.claimant == target)
+        # claims, not incident attributions: an accusation with no resolved incident is news too
+        t = s.claims
+        cols = [t.c.incident, t.c.accused, t.c.actor, t.c.claimant, t.c.certainty, t.c.via]
+        cond = or_(t.c.accused == target, t.c.actor == target, t.c.claimant == target)
     elif kind == "stance":
         t = s.stances
         cols = [t.c.actor, t.c.affiliation, t.c.target, t.c.polarity]
@@ -131,7 +132,9 @@ def matching_facts(engine_or_store, alert: dict[str, Any], *, since: str | None 
         cond = t.c.instrument == target
     q = (select(t.c.id, t.c.doc_id, t.c.start, t.c.end, *cols, d.c.title, d.c.url, d.c.published,
                 d.c.ingested_at, d.c.text)
-         .join(d, d.c.id == t.c.doc_id).where(cond))
+         .join(d, d.c.id == t.c.doc_id).where(cond)
+         # a fact a reviewer rejected is no alert (issue 14's review state)
+         .where(or_(t.c.review.is_(None), t.c.review != "rejected")))
     if since is not None:
         ts, done = parse_mark(since)
         same = (d.c.ingested_at == ts) & d.c.id.not_in(done) if done else d.c.ingested_at == ts

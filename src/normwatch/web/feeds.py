@@ -2,8 +2,9 @@
 
 - `GET /feeds/<id>.atom`: the alert's newest matching facts as Atom, open to anyone, like reads;
 - `GET|POST /api/admin/alerts`, `DELETE /api/admin/alerts/<id>`: manage alerts. They need
-  `Authorization: Bearer <admin_token>` (setting `admin_token`, NORMWATCH_ADMIN_TOKEN); with no
-  token set they answer 403. This stands in until accounts and tokens exist (issue 14).
+  `Authorization: Bearer <token>`: an account token with the admin scope (`normwatch token
+  create --scope admin`, issue 14), or the server's static `admin_token` setting
+  (NORMWATCH_ADMIN_TOKEN) for deployments without accounts. A token without the scope gets 403.
   They live outside /api/v1/ on purpose: the response cache there keys on the URL only, and
   would hand an authorised answer to anyone.
 """
@@ -21,6 +22,7 @@ from ..alerts.atom import atom_feed
 from ..errors import InputError
 from ..settings import Settings
 from .api import JSONText, NotFound
+from .auth import auth
 
 router = APIRouter()
 
@@ -41,12 +43,19 @@ def feed(request: Request, alert_id: str) -> Response:
 
 
 def _require_admin(request: Request) -> None:
-    token = Settings.load().admin_token
-    if not token:
-        raise HTTPException(403, "alert management is off: set NORMWATCH_ADMIN_TOKEN (admin_token) on the server")
+    """An account token with the admin scope (issue 14), or the server's static `admin_token`."""
     given = request.headers.get("authorization", "")
-    if not given.startswith("Bearer ") or not hmac.compare_digest(given[7:].encode(), token.encode()):
-        raise HTTPException(401, "alert management needs Authorization: Bearer <admin_token>")
+    value = given[7:].strip() if given.startswith("Bearer ") else ""
+    token = Settings.load().admin_token
+    if token and value and hmac.compare_digest(value.encode(), token.encode()):
+        return
+    principal = auth(request).bearer(request) if value else None
+    if principal is not None and "admin" in principal.scopes:
+        return
+    if principal is not None:
+        raise HTTPException(403, "alert management needs a token with the admin scope")
+    raise HTTPException(401, "alert management needs Authorization: Bearer <token> (an admin-scoped account "
+                             "token, or the server's admin_token)")
 
 
 @router.get("/api/admin/alerts", summary="Saved alerts (needs the admin token)")
