@@ -24,8 +24,11 @@ import yaml
 
 from ..errors import KBError
 from .schema import (
+    ADDITIONS_KEY,
     DEFAULT_TOPICS,
+    EXTRA_FILES,
     KIND_FILES,
+    NOT_INSTRUMENTS,
     KINDS,
     Checker,
     Problem,
@@ -77,8 +80,9 @@ class KB:
     """
 
     def __init__(self, path: Path, records: dict[str, dict], kinds: dict[str, str], files: dict[str, str],
-                 topics: dict[str, str], problems: list[Problem]) -> None:
+                 topics: dict[str, str], problems: list[Problem], cues: dict[str, list[str]] | None = None) -> None:
         self.path = path
+        self._cues = cues or {}
         self._records = records
         self._kinds = kinds
         self._files = files
@@ -128,6 +132,10 @@ class KB:
     def topics(self) -> dict[str, str]:
         """The topic vocabulary: tag -> one-line meaning."""
         return dict(self._topics)
+
+    def threat_actor_cues(self) -> list[str]:
+        """Regexes (threat_actors.yaml `context_cues`) that let an ambiguous threat-actor alias fire."""
+        return list(self._cues.get("threat-actor", []))
 
     # --- surface forms -------------------------------------------------------------------
 
@@ -231,8 +239,15 @@ class KB:
         out["instruments_with_provisions"] = sum(1 for i in insts if i.get("provisions"))
         out["provisions"] = sum(len(i.get("provisions") or []) for i in insts)
         out["definitions"] = sum(len(i.get("definitions") or []) for i in insts)
+        out["expert_works"] = sum(1 for i in insts if i.get("kind") in NOT_INSTRUMENTS)
         out["subscriptions"] = len(self._subs)
         out["topics"] = len(self._topics)
+        actors = self._by_kind["threat-actor"]
+        out["threat_actors_from_galaxy"] = sum(1 for a in actors if a.get("uuids"))
+        out["threat_actors_attributed"] = sum(1 for a in actors if a.get("state"))
+        out["threat_actors_with_suspected_state"] = sum(1 for a in actors if a.get("suspected_state"))
+        out["threat_actor_aliases"] = sum(len(a.get("aliases") or []) for a in actors)
+        out["threat_actor_ambiguous_aliases"] = sum(len(a.get("ambiguous") or []) for a in actors)
         return out
 
     def validate(self) -> list[str]:
@@ -355,6 +370,7 @@ def _build(root: Path) -> KB:
     records: dict[str, dict] = {}
     kinds: dict[str, str] = {}
     files: dict[str, str] = {}
+    cues: dict[str, list[str]] = {}
 
     def take(rel: str, kind: str, raw: Any, index: int) -> None:
         rec = normalise(raw)
@@ -379,13 +395,70 @@ def _build(root: Path) -> KB:
                     continue
                 take(rel, kind, data, 0)
         elif p.exists():
-            for i, raw in enumerate(_items(_read(p, name, problems), key, name, problems)):
+            data = _read(p, name, problems)
+            for i, raw in enumerate(_items(data, key, name, problems)):
                 take(name, kind, raw, i)
+            if isinstance(data, dict) and data.get("context_cues") is not None:
+                cues[kind] = _cues(data["context_cues"], name, problems)
+        if kind in EXTRA_FILES:
+            _extra(root, kind, take, checker, records, problems)
+    checker.unique_threat_forms(records, kinds, files)
     checker.resolve(kinds)
     problems.extend(checker.problems)
     # hard problems first so load_kb reports the most fundamental one
     problems.sort(key=lambda p: not p.hard)
-    return KB(root, records, kinds, files, topics, problems)
+    return KB(root, records, kinds, files, topics, problems, cues)
+
+
+def _extra(root: Path, kind: str, take: Any, checker: Checker, records: dict[str, dict],
+           problems: list[Problem]) -> None:
+    """A generated file of more records of `kind`, and its additions to the curated ones.
+
+    An addition appends aliases and ambiguous forms and fills fields the curated record does not
+    set; a field the curated record sets is never overwritten (curated facts win).
+    """
+    name, key = EXTRA_FILES[kind]
+    p = root / name
+    if not p.exists():
+        return
+    data = _read(p, name, problems)
+    if data is None:
+        return
+    if not isinstance(data, dict):
+        problems.append(Problem(name, None, None, f"must be a mapping with {key!r} and {ADDITIONS_KEY!r}"))
+        return
+    curated = {rid: r for rid, r in records.items() if kind_of_id(rid) == kind}
+    for i, raw in enumerate(_items(data.get(ADDITIONS_KEY) or [], ADDITIONS_KEY, name, problems)):
+        add = normalise(raw)
+        rid = checker.addition(name, add, i, curated)
+        if rid is None:
+            continue
+        rec = dict(records[rid])
+        for field in ("aliases", "ambiguous"):
+            have = list(rec.get(field) or [])
+            rec[field] = have + [x for x in add.get(field) or [] if x not in have]
+        for field, value in add.items():
+            if field not in ("id", "aliases", "ambiguous") and rec.get(field) is None:
+                rec[field] = value
+        records[rid] = rec
+    for i, raw in enumerate(_items(data.get(key) or [], key, name, problems)):
+        take(name, kind, raw, i)
+
+
+def _cues(value: Any, rel: str, problems: list[Problem]) -> list[str]:
+    import re
+
+    if not isinstance(value, list) or not all(isinstance(x, str) and x for x in value):
+        problems.append(Problem(rel, None, "context_cues", "must be a list of regular expressions"))
+        return []
+    out = []
+    for x in value:
+        try:
+            re.compile(x)
+            out.append(x)
+        except re.error as e:
+            problems.append(Problem(rel, None, "context_cues", f"bad regular expression {x!r}: {e}"))
+    return out
 
 
 def _read_topics(root: Path, problems: list[Problem]) -> dict[str, str]:

@@ -55,11 +55,29 @@ REGIONS = ("Africa", "Americas", "Asia", "Europe", "Oceania")
 ORG_KINDS = ("igo", "un-body", "company", "university", "think-tank", "news-agency", "news-outlet",
              "ngo", "government-agency")
 INSTRUMENT_KINDS = ("treaty", "protocol", "un-report", "code-of-conduct", "declaration",
-                    "corporate-proposal", "resolution", "charter")
+                    "corporate-proposal", "resolution", "charter",
+                    # issue 11: a body's decision (OSCE Permanent Council), a set of instruments read
+                    # as one (the UN framework), a multistakeholder initiative or process, and an
+                    # expert work that binds and commits no one (the Tallinn Manual): not an instrument
+                    "decision", "framework", "initiative", "expert-work")
+# Kinds held in instruments/ that are not instruments anyone subscribes to.
+NOT_INSTRUMENTS = frozenset({"expert-work"})
 ACTIONS = ("signed", "ratified", "acceded", "sponsored", "endorsed", "joined", "welcomed", "voted-for")
 CERTAINTIES = ("confirmed", "official", "alleged", "suspected", "denied")
 CHANNELS = ("state-organ", "state-sponsored-proxy", "patriotic-hackers", "criminal", "unknown")
 THREAT_CATEGORIES = CHANNELS
+# Who holds a threat actor's `suspected_state`: a community assessment, never a government's claim.
+SUSPECTED_BY = ("misp-galaxy", "cfr-via-misp-galaxy", "mitre-attack")
+ISO3_FORM = re.compile(r"[A-Z]{3}")
+NOT_ALNUM = re.compile(r"[^0-9a-z]")  # alias keys: case- and punctuation-blind
+UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+ATTACK_GROUP = re.compile(r"^G\d{4}$")
+# Generated files that add records of a kind, and the key under which they extend curated records.
+EXTRA_FILES: dict[str, tuple[str, str]] = {"threat-actor": ("threat_actors_galaxy.yaml", "threat_actors")}
+ADDITIONS_KEY = "curated_additions"
+# What a generated addition may give a curated record (its other facts stay as curated).
+ADDITION_FIELDS = frozenset({"id", "aliases", "ambiguous", "attack_id", "uuids", "suspected_state", "suspected_by",
+                             "suspected_confidence"})
 INCIDENT_TYPES = ("ddos", "espionage", "sabotage", "wiper", "ransomware", "data-theft", "defacement",
                   "supply-chain", "influence", "other")
 EFFECTS = ("disruption", "destruction", "theft", "exposure", "none")
@@ -83,10 +101,13 @@ FIELDS: dict[str, set[str]] = {
     "person": {"role", "affiliation", "state", "org", "roles", "born"},
     "instrument": {"kind", "body", "symbols", "adopted", "opened", "in_force", "binding", "supersedes",
                    "provisions", "definitions", "undefined_terms", "scope", "enforcement", "subscriptions",
-                   "descriptions", "languages", "title", "short_name", "parent", "related", "full_title"},
+                   "descriptions", "languages", "title", "short_name", "parent", "related", "full_title",
+                   "back_references"},
     "proposition": {"statement", "support_cues", "oppose_cues", "keywords", "related"},
     "threat-actor": {"category", "state", "organ", "attributed_by", "first_seen", "targets", "related",
-                     "keywords", "active", "motivation"},
+                     "keywords", "active", "motivation",
+                     # issue 11, from the MISP galaxy: upstream ids and the community's suspicion
+                     "uuids", "attack_id", "suspected_state", "suspected_by", "suspected_confidence"},
     "incident": {"start", "end", "victims", "type", "sectors", "effects", "threat_actors", "attributions",
                  "keywords", "related", "date", "countries", "responses"},
     "event": {"series", "place", "country", "start", "end", "outcome", "body", "parent", "participants",
@@ -137,7 +158,7 @@ def check_id(ident: Any, kind: str) -> str | None:
         return f"{ident!r} must start with {prefix!r}"
     rest = ident[len(prefix):]
     if kind == "state":
-        if not re.fullmatch(r"[A-Z]{3}", rest):
+        if not ISO3_FORM.fullmatch(rest):
             return f"{ident!r}: a state id is 'state:' + an ISO 3166-1 alpha-3 code"
         if rest not in iso3_codes():
             return f"{ident!r}: {rest} is not an ISO 3166-1 alpha-3 code (nor a listed exception)"
@@ -344,6 +365,7 @@ class Checker:
         self.ref(f, rid, "state", r.get("state"), ("state",))
         self.date(f, rid, r, "first_seen")
         self.refs_list(f, rid, r, "related", ("threat-actor", "incident"))
+        self.galaxy_fields(f, rid, r)
         claims = r.get("attributed_by")
         if claims is not None and not isinstance(claims, list):
             self.add(f, rid, "attributed_by", "must be a list")
@@ -356,6 +378,57 @@ class Checker:
             self.ref(f, rid, field + ".claimant", a.get("claimant"), ("state", "org"))
             self.enum(f, rid, a, "certainty", CERTAINTIES)
             self.date(f, rid, a, "date")
+
+    def galaxy_fields(self, f: str, rid: str, r: dict) -> None:
+        """uuids, ATT&CK id and the suspected state with whose suspicion it is."""
+        uuids = r.get("uuids")
+        if uuids is not None and (not isinstance(uuids, list) or not all(isinstance(u, str) and UUID.match(u) for u in uuids)):
+            self.add(f, rid, "uuids", "must be a list of lowercase uuids")
+        if r.get("attack_id") is not None and not (isinstance(r["attack_id"], str) and ATTACK_GROUP.match(r["attack_id"])):
+            self.add(f, rid, "attack_id", f"bad ATT&CK group id {r['attack_id']!r} (want G0000)")
+        self.ref(f, rid, "suspected_state", r.get("suspected_state"), ("state",))
+        if r.get("suspected_state") is not None:
+            self.enum(f, rid, r, "suspected_by", SUSPECTED_BY, required=True)
+        elif r.get("suspected_by") is not None:
+            self.add(f, rid, "suspected_by", "given without a suspected_state")
+        conf = r.get("suspected_confidence")
+        if conf is not None and (not isinstance(conf, int) or isinstance(conf, bool) or not 0 <= conf <= 100):
+            self.add(f, rid, "suspected_confidence", f"must be an integer 0-100, got {conf!r}")
+
+    def addition(self, f: str, r: Any, index: int, curated: dict[str, dict]) -> str | None:
+        """Check a generated addition to a curated threat actor; return the id it extends."""
+        if not isinstance(r, dict):
+            self.add(f, f"#{index}", None, "an addition must be a mapping")
+            return None
+        rid = r.get("id")
+        label = rid if isinstance(rid, str) and rid else f"#{index}"
+        if rid not in curated:
+            self.add(f, label, "id", "extends no curated threat actor (curated_additions only extend threat_actors.yaml)")
+            return None
+        for key in sorted(set(r) - ADDITION_FIELDS):
+            self.add(f, label, key, "an addition may only give aliases, ambiguous, attack_id, uuids and the suspected state")
+        for key in ("aliases", "ambiguous"):
+            self.strings(f, label, r, key)
+        self.galaxy_fields(f, label, r)
+        return rid
+
+    def unique_threat_forms(self, records: dict[str, dict], kinds: dict[str, str], files: dict[str, str]) -> None:
+        """An alias names one threat actor only, compared case- and punctuation-blind; a uuid is one actor's."""
+        owner: dict[str, str] = {}
+        uuid_owner: dict[str, str] = {}
+        for rid, r in records.items():
+            if kinds[rid] != "threat-actor":
+                continue
+            forms = [r.get("name")] + list(r.get("aliases") or []) + list(r.get("abbreviations") or [])
+            for form in forms:
+                if not isinstance(form, str):
+                    continue
+                k = NOT_ALNUM.sub("", form.casefold())
+                if k and owner.setdefault(k, rid) != rid:
+                    self.add(files[rid], rid, "aliases", f"{form!r} also names {owner[k]}: an alias belongs to one actor")
+            for u in r.get("uuids") or []:
+                if isinstance(u, str) and uuid_owner.setdefault(u, rid) != rid:
+                    self.add(files[rid], rid, "uuids", f"uuid {u} is also {uuid_owner[u]}'s")
 
     def _incident(self, f: str, rid: str, r: dict) -> None:
         start = self.date(f, rid, r, "start")
@@ -395,6 +468,7 @@ class Checker:
         self.ref(f, rid, "parent", r.get("parent"), ("instrument",))
         self.refs_list(f, rid, r, "related", ("instrument", "proposition"))
         self.strings(f, rid, r, "symbols")
+        self.strings(f, rid, r, "back_references")
         self.regexes(f, rid, r, "descriptions")
         if r.get("binding") is not None and not isinstance(r["binding"], bool):
             self.add(f, rid, "binding", f"must be true, false or null, got {r['binding']!r}")

@@ -91,10 +91,15 @@ def find_mentions(doc: Document, kb: Any) -> list[Mention]:
     # Sentences holding an unambiguous state: a place for an ambiguous form to mean a state too.
     stately = {_sentence_of(sentences, starts, h.start) for h in hits
                if h.form.kind == "state" and not h.form.ambiguous and h.form.how in ("name", "alias", "abbreviation")}
+    actors = ActorContext(text, hits, kb)
     for h in hits:
         if h.form.kind == "instrument" and not title_cased_like(text[h.start:h.end], h.form.text):
             continue  # "a convention on cybercrime" is a generic treaty, not the Convention on Cybercrime
         sent = _sentence_of(sentences, starts, h.start)
+        if h.form.kind == "threat-actor":
+            if actors.names(h, sent):
+                out.append(Mention(h.form.id, h.form.kind, Span(h.start, h.end), h.form.how))
+            continue
         m = _keep(text, h, sent, sent in stately)
         if m is not None:
             out.append(m)
@@ -102,6 +107,60 @@ def find_mentions(doc: Document, kb: Any) -> list[Mention]:
     out.extend(_administrations(text, kb))
     out.sort(key=lambda m: (m.span.start, -m.span.end))
     return _dedupe(out)
+
+
+_cue_cache: "weakref.WeakKeyDictionary[Any, re.Pattern | None]" = weakref.WeakKeyDictionary()
+# How far either side of an ambiguous threat-actor alias its cue may stand ("a few words").
+CUE_WINDOW = 40
+
+
+def _actor_cues(kb: Any) -> re.Pattern | None:
+    """One pattern over the KB's threat-actor context cues (threat_actors.yaml `context_cues`)."""
+    with _rules_lock:
+        try:
+            if kb in _cue_cache:
+                return _cue_cache[kb]
+        except TypeError:  # not weakly referenceable: build it each time
+            pass
+        cues = kb.threat_actor_cues() if hasattr(kb, "threat_actor_cues") else []
+        rx = re.compile("|".join(f"(?:{c})" for c in cues), re.I) if cues else None
+        try:
+            _cue_cache[kb] = rx
+        except TypeError:
+            pass
+        return rx
+
+
+class ActorContext:
+    """Whether a threat-actor alias found by the gazetteer names the actor here.
+
+    Why: the field's thousand-odd actors go by names that are also words ("Lotus", "Equation"),
+    short tokens, other vendors' names or malware. A form the KB marks `ambiguous` needs a
+    threat-actor cue within a few words (the form's own words do not count), or one of the
+    actor's unambiguous names elsewhere in the document. Any form written all in lower case
+    where the KB writes capitals ("comment crew") is a common phrase, not the name.
+    """
+
+    def __init__(self, text: str, hits: list[Hit], kb: Any) -> None:
+        self.text = text
+        self.cues = _actor_cues(kb)
+        self.sure = {h.form.id for h in hits if h.form.kind == "threat-actor" and not h.form.ambiguous
+                     and not self._lowered(h)}
+
+    def _lowered(self, h: Hit) -> bool:
+        surface = self.text[h.start:h.end]
+        return surface.islower() and not h.form.text.islower()
+
+    def names(self, h: Hit, sent: Span) -> bool:
+        if self._lowered(h):
+            return False
+        if not h.form.ambiguous or h.form.id in self.sure:
+            return True
+        if self.cues is None:
+            return False
+        before = self.text[max(sent.start, h.start - CUE_WINDOW):h.start]
+        after = self.text[h.end:min(sent.end, h.end + CUE_WINDOW)]
+        return bool(self.cues.search(before) or self.cues.search(after))
 
 
 _admin_cache: "weakref.WeakKeyDictionary[Any, re.Pattern | None]" = weakref.WeakKeyDictionary()
@@ -205,6 +264,8 @@ def _described(doc: Document, kb: Any, sentences: list[Span], named: list[Mentio
             found.append(Mention(f.id, f.kind, Span(f.start, f.end), f.how))
         bodies = [(m.kb_id, m.span.start, m.span.end) for m in inside if m.kind == "org"]
         for f in rules.by_body_year(text, a, b, bodies):
+            if _kind_of(kb, f.id) in NOT_BY_BODY_YEAR:
+                continue
             found.append(Mention(f.id, f.kind, Span(f.start, f.end), f.how))
         prior = [iid for ids in recent for iid in ids] + [m.kb_id for m in inside if m.kind == "instrument"]
         for f in rules.by_update(text, a, b, prior):
@@ -218,6 +279,17 @@ def _described(doc: Document, kb: Any, sentences: list[Span], named: list[Mentio
         recent.append([m.kb_id for m in inside + found if m.kind == "instrument"])
         recent = recent[-RECENT_SENTENCES:]
     return out
+
+
+# A body adopts many resolutions and decisions a year: "in 2018 the General Assembly adopted a
+# resolution" does not say which (issue 11 added the GA's ICT resolutions to the KB); a framework is
+# built over years, not adopted in one.
+NOT_BY_BODY_YEAR = frozenset({"resolution", "decision", "framework"})
+
+
+def _kind_of(kb: Any, iid: str) -> str | None:
+    rec = kb.get(iid) if kb is not None and hasattr(kb, "get") else None
+    return (rec or {}).get("kind")
 
 
 def _dedupe(ms: list[Mention]) -> list[Mention]:
