@@ -72,6 +72,9 @@ def _submit(browser, button) -> None:
     old = browser.find_element(By.TAG_NAME, "html")
     button.click()
     WebDriverWait(browser, 10).until(EC.staleness_of(old))
+    # the old page is gone once the response starts; wait until the new one has loaded, or a
+    # lookup can catch its elements half-built (a stale-element race seen under load)
+    WebDriverWait(browser, 10).until(lambda b: b.execute_script("return document.readyState") == "complete")
 
 
 def _api(base: str, path: str):
