@@ -216,7 +216,8 @@ def _joins(text: str, a: M, b: M, max_gap: int) -> bool:
 # Words that negate the cue they precede (within a few words).
 # The words are data (kb/data/lexicon/position.yaml).
 NEGATORS = lexicon.pattern("position.negators")
-FIRST_PERSON = re.compile(r"\b(?:I|we|We|our|Our|us|my|My)\b|\bmy (?:country|government|delegation)\b")
+# A speaker speaking of itself ("we", "my delegation").
+FIRST_PERSON = lexicon.pattern("speech.first_person")
 HEDGES = lexicon.pattern("position.hedges")
 
 

@@ -123,10 +123,14 @@ def attribution(text: str, refs: Refs, a: int, b: int, before: bool = False) -> 
     near = [c for c in cands
             if (c[1] <= verb.start() and verb.start() - c[1] <= VERB_GAP_BEFORE
                 and not OBJECT_BEFORE.search(text, max(0, c[0] - 24), c[0]))
-            or (inverts and c[0] >= verb.end() and c[0] - verb.end() <= VERB_GAP_AFTER)]
+            or (inverts and c[0] >= verb.end() and c[0] - verb.end() <= VERB_GAP_AFTER)
+            or (inverts and c[2].kind == "person" and _title_gap(text, verb.end(), c[0]))]
     if not near:
         return None
     ref = near[-1] if before else near[0]
+    if ref[2].kind != "person" and ref[0] >= verb.end():
+        # "said Acting U.S. Attorney Randy Grossman": the state in the title is not the speaker
+        ref = next((p for p in near if p[2].kind == "person" and p[0] >= verb.end()), ref)
     if ref[2].kind != "person":
         # "Julien Bastrup-Birk, a RUSI fellow and former UK official, suggested": the state in a
         # person's appositive is not the speaker; the person is
@@ -135,6 +139,16 @@ def attribution(text: str, refs: Refs, a: int, b: int, before: bool = False) -> 
                     and not re.search(r"[.;:!?\"\u201c\u201d]", text[p[1]:ref[0]]):
                 ref = p
     return ref[2], Span(verb.start(), verb.end())
+
+
+# The title between an inverted speech verb and the person: "said Acting U.S. Attorney Randy
+# Grossman" -- words and abbreviations only, no clause break.
+TITLE_GAP_MAX = 60
+_GAP_BREAK = re.compile(r"[a-z0-9]\.\s|[,;:!?\"\u201c\u201d()\n]")
+
+
+def _title_gap(text: str, a: int, b: int) -> bool:
+    return 0 <= b - a <= TITLE_GAP_MAX and not _GAP_BREAK.search(text, a, b)
 
 
 # A common noun that stands for an organisation or government named earlier ("the agency added",

@@ -380,11 +380,19 @@ def role_after(text: str, end: int, limit: int, mention_spans) -> tuple[str | No
     return role, aff, b
 
 
+# What may stand between a name and its speech verb: where the person is from, or a relative clause.
+SPEAKER_MODIFIER = re.compile(r"\s+(?:from|of|at)\s+(?:the\s+)?[A-Z][\w&'\u2019-]*(?:\s+[A-Z][\w&'\u2019-]*){0,4}"
+                              r"|,\s+who\s+[^,.;:\"\u201c\u201d\n]{2,160},")
+
+
 def speaks(text: str, lo: int, start: int, end: int, hi: int) -> bool:
     """Is the name at [start, end) the subject or the inverted subject of a speech verb?"""
     if AFTER_SUBJECT.match(text, end, min(hi, end + 80)):
         return True
     if text[end : end + 1] == "," and AFTER_SUBJECT.match(text, end + 1, min(hi, end + 80)):
         return True  # "..., Rachel Noble, said"
+    m = SPEAKER_MODIFIER.match(text, end, min(hi, end + 200))
+    if m and AFTER_SUBJECT.match(text, m.end(), min(hi, m.end() + 80)):
+        return True  # "Dirk Schrader from New Net Technologies said", "Austin Berglas, who served as ..., said"
     before = text[max(lo, start - 40) : start]
     return bool(SAID_BEFORE.search(before) or ACCORDING_BEFORE.search(before))

@@ -48,6 +48,10 @@ REDUCED_RELATIVE = re.compile(
     r"\s+(?:known|speaking|based|best\s+known|famous|notorious|writing|appearing|responding)\b"
     rf"[^,.;:\"\u201c\n]{{0,80}}?(?=\s+(?:{NP_VERBS}|{THAT_VERBS})\b)"
 )
+LOOSE_MODIFIER = re.compile(
+    r"(?:,|\s+(?:from|of|at|with)(?=\s+(?:the\s+)?[A-Z]))[^,.;:\"\u201c\u201d\n]{2,120}?"
+    rf"(?=\s+(?:{NP_VERBS}|{THAT_VERBS}|sa(?:id|ys))\b)"
+)
 # The source named last, after the reported clause: "<clause>, security firm X said this week."
 SOURCE_LAST = re.compile(
     rf"\s{{1,3}}{_AUX}(?:sa(?:id|ys)|added|noted|told\s[\w ]{{1,30}}?|reported|wrote|warned|claimed|confirmed|"
@@ -210,6 +214,11 @@ def _reported_from(text: str, s: int, e: int, end: int, b: int,
     rel = REDUCED_RELATIVE.match(text, pos, b)
     if rel:
         candidates.append(rel.end())
+    # An appositive whose closing comma the writer dropped ("Lisa P., interim director of the
+    # NCSA (NCSA) said ..."), or where the person is from ("Dirk S. from New Net Technologies said").
+    loose = LOOSE_MODIFIER.match(text, pos, b)
+    if loose:
+        candidates.append(loose.end())
     for p in candidates:
         m = THAT_AFTER.match(text, p, b)
         if m:

@@ -162,6 +162,8 @@ def _is_boundary(text: str, para_start: int, punct: int, stop: int, nxt: tuple[i
     if len(word) == 1 and word.isupper():
         # An initial ("Joseph S. Nye") unless it is a pronoun "I." or the end of a list.
         return word == "I"
+    if low == "al" and word[0] == "A" and not re.search(r"\bet\s+$", text[max(para_start, w.start(1) - 4):w.start(1)]):
+        return True  # "Al." is "AI." misread by OCR ("trustworthy Al. Japan will ..."), not "et al."
     if low in ABBREVIATIONS:
         # Only the abbreviations that often close a sentence may do so, before a clear opener.
         return low in ("etc", "inc", "ltd", "corp", "co", "jr", "sr") and _opener(text, j)

@@ -67,7 +67,7 @@ SPEECH_AFTER_SUBJECT = re.compile(
 )
 # Issuing a written statement is speaking too: "the European Council also published a formal
 # statement today", "the ministry issued a joint declaration".
-STATEMENT_NOUN = r"(?:statement|declaration|communiqu[eé]|press\s+release|readout|joint\s+release)"
+STATEMENT_NOUN = lexicon.table("speech.statement_nouns").source().replace(" ", r"\s+")
 ISSUED_AFTER_SUBJECT = re.compile(
     r"\s{1,3}(?:(?:has|have|had|also|then|later|again|publicly|officially|jointly|on\s+\w+)\s+){0,3}"
     r"(?:published|issued|released|put\s+out|adopted|made\s+public)\s+(?:a|an|its|the|their)\s+"

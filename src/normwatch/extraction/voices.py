@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
+from ..kb import lexicon
 from ..model import Document, Span, Statement
 from .topic import carries_topic, flex_pattern
 from .speech import joint_opening
@@ -18,8 +19,6 @@ from .speech import joint_opening
 __all__ = ["CYBER", "MAX_SENTENCE", "first_person_statements", "in_spans", "joint_statements"]
 
 MAX_SENTENCE = 2000
-# First-person markers for speeches given by `meta.speaker`.
-FIRST_PERSON = re.compile(r"\b(?:we|our|ours|us|I|my|me|my delegation|my country|my government)\b", re.I)
 # The vocabulary is data (kb/data/lexicon/topic.yaml):
 # terms that put a sentence on the cyber/ICT-security topic on their own ("cyber...", "ICT
 # security", "the virtual world", "the information space") ...
@@ -35,7 +34,14 @@ POSITION = flex_pattern("topic.position_words")
 # describes its own e-government ("95 per cent of our services are online").
 NORM_TOPIC = flex_pattern("topic.norm_topic")
 # Instruments every speech cites whatever its subject: not a sign of the cyber topic alone.
-GENERAL_INSTRUMENTS = frozenset({"instrument:un-charter"})
+GENERAL_INSTRUMENTS = frozenset(lexicon.items("topic.general_instruments"))
+# A technology word with a word of security or power in one clause ("the governance of digital
+# networks"): on the topic without a cyber word.
+TECH_CONCERN = flex_pattern("topic.tech_concern")
+# "... to bring it to the Security Council": an object pronoun for the topic just discussed.
+TOPIC_OBJECT = flex_pattern("topic.topic_object")
+# A norms-debate word that keeps a paragraph's run of cyber sentences going.
+TOPIC_RUN = flex_pattern("topic.topic_run")
 
 
 def in_spans(spans: list[tuple[int, int]], pos: int) -> bool:
@@ -50,7 +56,7 @@ def on_topic(text: str, a: int, b: int) -> bool:
     A strong term ("cyberattacks", "the information space") suffices; a wider digital word
     ("the Internet", "ICTs") needs a word of the norms debate beside it ("dangers", "rights").
     """
-    if CYBER_STRONG.search(text, a, b):
+    if CYBER_STRONG.search(text, a, b) or TECH_CONCERN.search(text, a, b):
         return True
     return bool(DIGITAL.search(text, a, b) and NORM_TOPIC.search(text, a, b))
 
@@ -76,9 +82,23 @@ def first_person_statements(doc: Document, sentences: list[Span], quoted: list[t
         if in_spans(quoted, a) or len(text[a:b].split()) < 3:
             continue
         has_inst = bisect_right(inst, b - 1) - bisect_right(inst, a - 1) > 0
-        if own[i] or has_inst or carries_topic(text, sentences, i, own.__getitem__, _floor(pstarts, sent.start)):
+        floor = _floor(pstarts, sent.start)
+        if own[i] or has_inst or carries_topic(text, sentences, i, own.__getitem__, floor) \
+                or _carried_on(text, sentences, i, own, floor):
             out.append(Statement(speaker, aff, True, Span(sent.start, sent.end), None))
     return out
+
+
+def _carried_on(text: str, sentences: list[Span], i: int, own: list[bool], floor: int) -> bool:
+    """Topic carried without an anaphoric noun phrase: an object pronoun right after an on-topic
+    sentence ("we kept our promise to bring it to the Security Council"), or a norms-debate word
+    ("common rules", "proper conduct") after two on-topic sentences of the same paragraph."""
+    s = sentences[i]
+    b = min(s.end, s.start + MAX_SENTENCE)
+    prev = [j for j in (i - 1, i - 2) if j >= 0 and sentences[j].start >= floor]
+    if prev[:1] and own[prev[0]] and TOPIC_OBJECT.search(text, s.start, b):
+        return True
+    return len(prev) == 2 and all(own[j] for j in prev) and bool(TOPIC_RUN.search(text, s.start, b))
 
 
 def _floor(pstarts: list[int], pos: int) -> int:
@@ -119,11 +139,11 @@ def joint_statements(doc: Document, sentences: list[Span], quoted: list[tuple[in
 
 
 # What signatories say they did together that is a position ("we reaffirm", "we recognised").
-JOINT_POSITION = re.compile(r"\b(?:re)?affirm\w*|\brecogni[sz]\w*|\bshared\s+the\s+view\b", re.I)
+JOINT_POSITION = flex_pattern("speech.joint_position")
 # What they only report doing: a meeting's agenda is not a position.
-JOINT_DESCRIPTIVE = re.compile(r"\b[Ww]e\s+(?:also\s+)?(?:discussed|met|held|exchanged)\b")
+JOINT_DESCRIPTIVE = flex_pattern("speech.joint_descriptive")
 # The signatories' own voice: "we", "our" (a reported "they" is someone else's).
-WE_FIRST = re.compile(r"\b(?:[Ww]e|[Oo]ur|[Uu]s)\b")
+WE_FIRST = flex_pattern("speech.joint_we")
 
 
 def _speaker_affiliation(doc: Document, speaker: str) -> str | None:
