@@ -60,6 +60,8 @@ SOURCE_LAST = re.compile(
     # the sentence ends, or goes on with a relative or a second verb: "..., he added, which he said ..."
     r"(?:\s*$|,\s+(?:which|who|as|and|but|while|adding|saying|noting)\b)"
 )
+# The source's role between its name and the verb, its closing comma dropped or not.
+SOURCE_APPOSITIVE = re.compile(r",[^,.;:\"\u201c\u201d\n]{2,100}?,?(?=\s+(?:said|says|told|added|noted|wrote|explained)\b)")
 # The source named last after the verb: "<clause>, said Teo, who was speaking ...".
 SAID_BEFORE_SOURCE = re.compile(r",\s{1,3}(?:sa(?:id|ys)|added|noted|explained|stressed|wrote)\s+(?:the\s+)?$")
 # A short descriptor between the clause's comma and the source ("Slovak security firms").
@@ -182,6 +184,9 @@ def _source_last(text: str, a: int, end: int, refs: Refs, quoted: list[tuple[int
             cue = Span(inv.start() + verb.start(), inv.start() + verb.end()) if verb else None
             return Statement(actor.id, actor.affiliation, False, span, cue)
         pos = e
+        app = SOURCE_APPOSITIVE.match(text, pos, end)
+        if app:
+            pos = app.end()  # "<clause>, David C., managing director at Nominet told Threatpost."
         coord = COORDINATED.match(text, pos, end)
         if coord and SOURCE_LAST.match(text, coord.end(), end):
             pos = coord.end()

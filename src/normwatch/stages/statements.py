@@ -21,14 +21,15 @@ speech off the cyber topic are not either. The finders live in `extraction/direc
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 
 from ..extraction.block_quotes import block_quotes
-from ..extraction.direct_quotes import direct_quotes
+from ..extraction.direct_quotes import BULLET_LINK, direct_quotes
 from ..extraction.quotes import find_quotes
 from ..extraction.reported import carried_back, reported_speech
 from ..extraction.statement_refs import Refs
-from ..extraction.topic import CyberContext
+from ..extraction.topic import CYBER_DENSE_PER_CHARS, CyberContext
 from ..extraction.voices import CYBER, MAX_SENTENCE, first_person_statements, in_spans, joint_statements
 from ..model import Document, Span, Statement
 from ..pipeline import stage
@@ -90,7 +91,7 @@ def find_statements(doc: Document) -> list[Statement]:
     joint_spans = {j.span for j in joint}
     out.extend(reported)
     out = _on_topic_only(doc, out, paragraphs, {(f.span.start, f.span.end) for f in first} if doc.meta and doc.meta.speaker
-                         else set(), joint_spans)
+                         else set(), joint_spans, sentences)
     seen: set[tuple[int, int, str | None]] = set()
     result = []
     for st in sorted(out, key=lambda s: (s.span.start, s.span.end)):
@@ -107,25 +108,60 @@ HEADLINE_MAX_WORDS = 25
 
 
 def _on_topic_only(doc: Document, found: list[Statement], paragraphs: list[tuple[int, int]],
-                   own: set[tuple[int, int]], joint: set[Span]) -> list[Statement]:
-    """Drop quotes and reported speech off the cyber topic (a speech quoting its leader on guns,
-    a communiqué's paragraph on the law of the sea): only what is said in a paragraph on the
-    topic is a statement here. A document dense in cyber terms is on the topic throughout; one
-    with no cyber term at all has no topic to tell its passages apart by (the prefilter judges it)."""
-    ctx = CyberContext(doc.text)
-    if ctx.dense or not ctx.core_hits:
+                   own: set[tuple[int, int]], joint: set[Span], sentences: list[Span]) -> list[Statement]:
+    """Drop quotes and reported speech off the cyber topic (a leader on submarines in a report on
+    a security pact, a speech quoting its leader on guns): only what is said in a sentence on the
+    topic, or just after one (two sentences back, across a paragraph break), is a statement here,
+    and so is a quote the same speaker goes on with right after it. A document dense in cyber
+    terms -- counted in its body, not in the "related coverage" links and tags under it -- is on
+    the topic throughout; one with no cyber term at all has no topic to tell its passages apart
+    by (the prefilter judges it)."""
+    text = doc.text
+    ctx = CyberContext(text)
+    if not ctx.core_hits:
         return found
+    body = [h for h in ctx.core_hits if not _in_link_or_tags(text, h)]
+    if len(body) * CYBER_DENSE_PER_CHARS >= len(text):
+        return found
+    starts = [x.start for x in sentences]
     pstarts = [p[0] for p in paragraphs]
-    keep = []
-    for st in found:
+    keep: list[Statement] = []
+    last: dict[str | None, int] = {}  # speaker -> index of the sentence of their last kept statement
+    for st in sorted(found, key=lambda x: x.span.start):
+        i = max(0, bisect_right(starts, st.span.start) - 1)
         if (st.span.start, st.span.end) in own or st.span in joint:
             keep.append(st)
             continue
-        i = bisect_right(pstarts, st.span.start) - 1
-        pa, pb = paragraphs[i] if i >= 0 else (st.span.start, st.span.end)
-        if CYBER.search(doc.text, pa, min(pb, pa + 4 * MAX_SENTENCE)):
+        lo = _back_window(sentences, i, pstarts) if sentences else st.span.start
+        hi = max(st.span.end, sentences[i].end if sentences else st.span.end)
+        if CYBER.search(text, lo, min(hi, lo + 4 * MAX_SENTENCE)) or (st.direct and i - last.get(st.speaker, -9) <= 1):
             keep.append(st)
-    return keep
+            last[st.speaker] = i
+    return sorted(keep, key=lambda x: (x.span.start, x.span.end))
+
+
+# How many sentences back a cyber word still puts a quote on the topic.
+TOPIC_BACK = 2
+
+
+def _back_window(sentences: list[Span], i: int, pstarts: list[int]) -> int:
+    """Where the look-back for sentence `i` starts: `TOPIC_BACK` sentences back inside its
+    paragraph; the previous paragraph's last sentence when `i` opens its paragraph."""
+    k = bisect_right(pstarts, sentences[i].start) - 1
+    pstart = pstarts[k] if k >= 0 else 0
+    if i > 0 and sentences[i - 1].start < pstart:
+        return sentences[i - 1].start
+    j = max(0, i - TOPIC_BACK)
+    while j < i and sentences[j].start < pstart:
+        j += 1
+    return sentences[j].start
+_TAGS_LINE = re.compile(r"(?m)^\s*(?:Tags:|\[\[)")
+
+
+def _in_link_or_tags(text: str, pos: int) -> bool:
+    """Is `pos` on a "related coverage" bullet link or a tags line (not the article's own words)?"""
+    ls = text.rfind("\n", 0, pos) + 1
+    return bool(BULLET_LINK.match(text, ls) or _TAGS_LINE.match(text, ls))
 
 
 def _headline(text: str, paragraphs: list[tuple[int, int]]) -> tuple[int, int] | None:
