@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/incidents_eval.py [--source cfr|dcid|both] [--limit N] [--out bench/out/incidents.json]
     .venv/bin/python bench/incidents_eval.py --examples 20      # more misses / false positives listed
+    .venv/bin/python bench/incidents_eval.py --half even         # develop on even rows only (examples too)
 
 Why: the gold files hold a handful of incidents; the CFR Cyber Operations Tracker holds ~770
 one-paragraph descriptions, each with the state CFR names as sponsor. Turning every row into a
@@ -23,6 +24,12 @@ What it does:
     incident but no attribution, time per document, and example misses and false positives.
   * False accusations (issue 11): of the rows with no coded sponsor at all (an empty Sponsor cell,
     a DCID row without initiator), the share that nevertheless get an accused state.
+  * Held-out half: every score is given for all rows, for the even 0-based data rows (the
+    development half: read its misses) and for the odd ones (the held-out half: judge by its
+    figures, never read its rows). Examples are listed from the `--half` chosen (even by default),
+    so a developer never sees an odd row by running this script.
+  * Rows of the sealed blind set (listed in tests/eval/sealed/DOCS.txt, all odd) are left out:
+    no code runs on them during development.
 Nothing here feeds the extraction: it only measures it. Needs ../shared (skips with a message).
 """
 
@@ -44,6 +51,19 @@ SHARED = ROOT.parent / "shared"
 INCIDENTS = SHARED / "corpus" / "incidents"
 CFR = INCIDENTS / "cfr_cyber_operations_tracker_2005-2022.csv"
 DCID = INCIDENTS / "DCID_2.0_public_June2020_sheet.csv"
+SEALED = ROOT / "tests" / "eval" / "sealed" / "DOCS.txt"
+
+
+def sealed_rows(path: Path = SEALED) -> dict[str, set[int]]:
+    """File name -> the 0-based data rows the sealed blind set reserves (only its list is read)."""
+    out: dict[str, set[int]] = {}
+    if not path.exists():
+        return out
+    for line in path.read_text(encoding="utf-8").splitlines():
+        m = re.match(r"^\s*incidents/(\S+)\s+row\s+(\d+)\s*$", line)
+        if m:
+            out.setdefault(m.group(1), set()).add(int(m.group(2)))
+    return out
 
 
 @dataclass
@@ -52,6 +72,7 @@ class Row:
 
     source: str
     key: str
+    index: int  # 0-based data row of the upstream file: odd rows are the held-out half
     title: str
     text: str
     published: str | None
@@ -131,28 +152,34 @@ def iso(d: str) -> str | None:
 
 def cfr_rows(names: dict[str, str]) -> list[Row]:
     out = []
+    sealed = sealed_rows().get(CFR.name, set())
     with CFR.open(encoding="utf-8-sig", newline="") as f:
         for i, r in enumerate(csv.DictReader(f)):
+            if i in sealed:
+                continue
             title, desc = (r.get("Title") or "").strip(), (r.get("Description") or "").strip()
             if not desc:
                 continue
             gold = {s for s in (to_state(p, names) for p in split_sponsors(r.get("Sponsor") or "")) if s}
-            out.append(Row("cfr", f"cfr:{i + 2}", title, f"{title}\n\n{desc}", iso(r.get("Date") or ""),
+            out.append(Row("cfr", f"cfr:{i + 2}", i, title, f"{title}\n\n{desc}", iso(r.get("Date") or ""),
                            gold, r.get("Sponsor") or ""))
     return out
 
 
 def dcid_rows(names: dict[str, str]) -> list[Row]:
     out = []
+    sealed = sealed_rows().get(DCID.name, set())
     with DCID.open(encoding="utf-8-sig", newline="") as f:
         for i, r in enumerate(csv.DictReader(f)):
+            if i in sealed:
+                continue
             name, obj = (r.get("Name") or "").strip(), (r.get("Political Objective") or "").strip()
             if not obj:
                 continue
             init, pair = (r.get("initiator") or "").split(".")[0], (r.get("Dyadpair") or "").strip()
             side = r.get("StateA") if init and pair.startswith(init) else r.get("StateB") if init and pair.endswith(init) else None
             gold = {to_state(side, names)} - {None} if side else set()
-            out.append(Row("dcid", f"dcid:{i + 2}", name, f"{name}\n\n{obj}", iso(r.get("interactionstartdate") or ""),
+            out.append(Row("dcid", f"dcid:{i + 2}", i, name, f"{name}\n\n{obj}", iso(r.get("interactionstartdate") or ""),
                            gold, side or ""))
     return out
 
@@ -181,6 +208,13 @@ def run(rows: list[Row]) -> float:
             if c.accused and c.accused.startswith("state:") and c.certainty != "denied":
                 row.predicted.add(c.accused)
     return time.perf_counter() - t0
+
+
+def half(rows: list[Row], which: str) -> list[Row]:
+    """The rows of one half: `even` (development) or `odd` (held out) 0-based data rows; `all` keeps all."""
+    if which == "all":
+        return rows
+    return [r for r in rows if r.index % 2 == (0 if which == "even" else 1)]
 
 
 def score(rows: list[Row], n_examples: int) -> dict:
@@ -233,6 +267,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--source", choices=("cfr", "dcid", "both"), default="both")
     ap.add_argument("--limit", type=int, default=0, help="only the first N rows of each source")
     ap.add_argument("--examples", type=int, default=10)
+    ap.add_argument("--half", choices=("even", "odd", "all"), default="even",
+                    help="which rows the example misses come from (even: the development half)")
     ap.add_argument("--out", default=None, help="also write the JSON result here")
     args = ap.parse_args(argv)
     if not CFR.exists():
@@ -247,20 +283,28 @@ def main(argv: list[str] | None = None) -> int:
         if args.limit:
             rows = rows[: args.limit]
         secs = run(rows)
-        res = score(rows, args.examples)
+        res = score(rows, 0)
         res["seconds"] = round(secs, 2)
         res["ms_per_doc"] = round(1000 * secs / max(1, len(rows)), 2)
+        # examples only from the chosen half; the other halves give their figures alone
+        for name in ("even", "odd"):
+            part = score(half(rows, name), args.examples if name == args.half else 0)
+            res[name] = {k: v for k, v in part.items() if not k.startswith("example_") or v}
+        if args.half == "all":
+            res.update({k: v for k, v in score(rows, args.examples).items() if k.startswith("example_")})
         result[src] = res
     text = json.dumps(result, indent=2, ensure_ascii=False)
     print(text)
     if args.out:
         Path(args.out).write_text(text + "\n", encoding="utf-8")
     for src, res in result.items():
-        share = res["false_accusation_share"]
-        print(f"{src}: P {res['precision']:.3f} R {res['recall']:.3f} F1 {res['f1']:.3f} "
-              f"({res['rows']} rows, {res['ms_per_doc']} ms/doc); false accusations "
-              f"{res['rows_without_sponsor_given_a_state']}/{res['rows_without_sponsor']} rows without sponsor"
-              + (f" ({share:.3f})" if share is not None else ""), file=sys.stderr)
+        for name, part in (("all", res), ("even", res["even"]), ("odd", res["odd"])):
+            share = part["false_accusation_share"]
+            print(f"{src} {name}: P {part['precision']:.3f} R {part['recall']:.3f} F1 {part['f1']:.3f} "
+                  f"({part['rows']} rows" + (f", {res['ms_per_doc']} ms/doc" if name == "all" else "")
+                  + f"); false accusations {part['rows_without_sponsor_given_a_state']}/"
+                  f"{part['rows_without_sponsor']} rows without sponsor"
+                  + (f" ({share:.3f})" if share is not None else ""), file=sys.stderr)
     return 0
 
 
