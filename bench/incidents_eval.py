@@ -17,7 +17,10 @@ What it does:
     published = interactionstartdate; gold = the initiator (its COW code is one of the two
     codes joined in Dyadpair; the matching StateA/StateB name is looked up in the KB).
   * Predicted = accused states of every claim the document carries (`doc.claims`, whether or
-    not an incident was resolved for it), except `denied` ones (a denial is not an accusation).
+    not an incident was resolved for it), except `denied` ones (a denial is not an accusation) and
+    those resting on a community assessment alone (`basis: community-assessment`: a galaxy's
+    suspected state of the named group is nobody's accusation; they are counted apart, as
+    `community_assessment_only`, with how many of them the dataset's sponsor agrees with).
   * Scores over (row, state) pairs: precision, recall, F1. Rows whose gold is empty or not a
     state ("Government", a shifted column) count for precision only: anything predicted there
     is counted as a false positive. Also: the certainty and channel distributions, rows with an
@@ -79,6 +82,7 @@ class Row:
     gold: set[str]
     gold_raw: str
     predicted: set[str] = field(default_factory=set)
+    assessed: set[str] = field(default_factory=set)  # states given by a community assessment alone
     attributions: list[dict] = field(default_factory=list)
     incidents: int = 0
 
@@ -206,7 +210,8 @@ def run(rows: list[Row]) -> float:
             row.attributions.append({"incident": c.incident, "accused": c.accused, "claimant": c.claimant,
                                      "certainty": c.certainty, "via": c.via})
             if c.accused and c.accused.startswith("state:") and c.certainty != "denied":
-                row.predicted.add(c.accused)
+                (row.assessed if c.basis == "community-assessment" else row.predicted).add(c.accused)
+        row.assessed -= row.predicted
     return time.perf_counter() - t0
 
 
@@ -252,6 +257,9 @@ def score(rows: list[Row], n_examples: int) -> dict:
         "tp": tp, "fp": fp, "fn": fn, "fp_on_rows_without_gold": fp_unknown,
         "rows_without_sponsor": len(unsponsored), "rows_without_sponsor_given_a_state": len(accused),
         "false_accusation_share": round(len(accused) / len(unsponsored), 4) if unsponsored else None,
+        "community_assessment_only": {"states": sum(len(r.assessed) for r in rows),
+                                      "agree_with_gold": sum(len(r.assessed & r.gold) for r in rows),
+                                      "on_rows_without_sponsor": sum(1 for r in unsponsored if r.assessed and not r.predicted)},
         "rows_with_incident": sum(1 for r in rows if r.incidents),
         "rows_with_incident_no_attribution": sum(1 for r in rows if r.incidents and not r.attributions),
         "certainty": dict(Counter(a["certainty"] for a in atts).most_common()),

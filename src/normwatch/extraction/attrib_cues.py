@@ -172,3 +172,10 @@ def group_state(kb: Any, group_id: str) -> tuple[str | None, str | None]:
     rec = kb_get(kb, group_id) or {}
     cat = rec.get("category")
     return rec.get("state") or rec.get("suspected_state"), None if cat == "unknown" else cat
+
+
+def group_basis(kb: Any, group_id: str) -> str:
+    """How the KB ties a threat actor to its state: ``kb-attribution`` when the curated record holds a
+    public attribution (`state`), ``community-assessment`` when only a galaxy's `suspected_state` does."""
+    rec = kb_get(kb, group_id) or {}
+    return "kb-attribution" if rec.get("state") else "community-assessment"

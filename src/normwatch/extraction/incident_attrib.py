@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .attrib_cues import ACCUSED_AFTER, FORMAL_BLAME, GROUP_VICTIM_BEFORE, certainty, channel, group_state, is_accused, is_claimant
+from .attrib_cues import (ACCUSED_AFTER, FORMAL_BLAME, GROUP_VICTIM_BEFORE, certainty, channel, group_basis, group_state,
+                          is_accused, is_claimant)
 from .cues import M, coordinated, kb_get
 from .incident_cues import AGENT, ATTRIB_VERB, GOV_SUBJECT, INCIDENT_NOUN_AFTER, STATE_AGENT, STATE_BODY
 from .incident_match import Hit
@@ -157,6 +158,6 @@ def attributions(doc: Document, kb: Any, h: Hit, s: Span, states: list[M], group
                 via = "state-organ"
             # the state is the text's own word when the text names it anywhere; otherwise only the
             # KB's record of the named threat actor links them (a community assessment)
-            basis = "community-assessment" if acc in actor_of and not text_names(doc, kb, acc) else "text"
+            basis = "text" if acc not in actor_of or text_names(doc, kb, acc) else group_basis(kb, actor_of[acc])
             out.append(Attribution(acc, who, c, via, s, actor_of.get(acc), basis))
     return out
