@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from .attrib_cues import (ACCUSED_AFTER, FORMAL_BLAME, GROUP_VICTIM_BEFORE, certainty, channel, group_basis, group_state,
-                          is_accused, is_claimant)
+from .attrib_cues import (ACCUSED_AFTER, FORMAL_BLAME, GROUP_VICTIM_BEFORE, certainty, channel, following, group_basis,
+                          group_state, is_accused, is_claimant, superseded)
 from .cues import M, coordinated, kb_get
-from .incident_cues import AGENT, ATTRIB_VERB, GOV_SUBJECT, INCIDENT_NOUN_AFTER, STATE_AGENT, STATE_BODY
+from .incident_cues import AGENT, ATTRIB_VERB, GOV_SUBJECT, INCIDENT_NOUN_AFTER, STATE_AGENT, STATE_BODY, victim_slot
 from .incident_match import Hit
 from ..model import Attribution, Document, Span
 
@@ -103,8 +103,13 @@ def attributions(doc: Document, kb: Any, h: Hit, s: Span, states: list[M], group
         if st:
             accused.append((st, cat))
             actor_of.setdefault(st, g.id)
+    # "The Australian government launched cyberattacks against ... Australians", "Morocco's government used
+    # Pegasus to target activists in Morocco": a state named as the subject doing it is a doer even where
+    # its own people are the victims
+    own = {m.id for m in states if m.id == h.victim and m not in claim_ms and not victim_slot(text, m)
+           and ACCUSED_AFTER.match(following(text, m.end, 40)) and is_accused(text, m)}
     # "The FSB and the GRU have conducted ...": a doer's coordinated partners are doers too
-    doers = [m for m in both if m not in claim_ms and m.id != h.victim and is_accused(text, m)]
+    doers = [m for m in both if m not in claim_ms and (m.id != h.victim or m.id in own) and is_accused(text, m)]
     # (only a run that is the subject of the verb after it: in "Russia v. Estonia and Russia v. Georgia"
     # Estonia is no partner of the second Russia)
     partners = {id(p) for d in doers if ACCUSED_AFTER.match(text[d.end:d.end + 40])
@@ -113,8 +118,10 @@ def attributions(doc: Document, kb: Any, h: Hit, s: Span, states: list[M], group
         st = org_state(kb, m.id)
         if st and m not in claim_ms and (m in doers or id(m) in partners):
             accused.append((st, "state-organ"))
+    # "originally believed to be the work of Russian or North Korean actors, was later attributed to Iran"
+    turn = superseded(text, s.start, s.end)
     for m in states:
-        if m.id == h.victim or m in claim_ms:
+        if (m.id == h.victim and m.id not in own) or m in claim_ms or (turn is not None and m.end <= turn):
             continue
         if m in doers or id(m) in partners:
             # "carried out by the Islamic Republic of Iran": the state itself is named as the doer
@@ -125,8 +132,9 @@ def attributions(doc: Document, kb: Any, h: Hit, s: Span, states: list[M], group
         # "Russia denied any role in ...": the one denying is the one accused
         accused = [(c, None) for c in claimants if c.startswith("state:")]
         claimants = []
-    # the victim does not attack itself (a victim's own agency named in the sentence is its responder)
-    accused = [(a, c) for a, c in accused if a != h.victim]
+    # the victim does not attack itself (a victim's own agency named in the sentence is its responder),
+    # unless the text names the state itself as the doer
+    accused = [(a, c) for a, c in accused if a != h.victim or a in own]
     if not accused:
         return []
     speaker = statement_speaker(doc, s)

@@ -75,8 +75,8 @@ def sentence_claims(doc: Document, kb: Any, sents: list[Span], ms: list[M], incs
         # a sentence is a claim when it attributes, or tells an attack with its doer; a policy
         # sentence naming "Russian hackers" without either is not
         # (a short report may only profile its doer: "A Chinese-linked threat actor group active in ...")
-        profile = short and any(m.how in ("adjective", "demonym") and is_accused(text, m)
-                                for m in within(states, s.start, s.end))
+        # ("DarkUniverse was a threat group affiliated with Russia": a doer linked to a named state)
+        profile = short and any(is_accused(text, m) for m in within(states, s.start, s.end))
         if not (ATTRIB_VERB.search(text, s.start, s.end) or ATTACK_VERB.search(text, s.start, s.end)
                 or ATTACK.search(text, s.start, s.end) or profile):
             continue
