@@ -89,6 +89,7 @@ def attributions(doc: Document, kb: Any, h: Hit, s: Span, states: list[M], group
         if cid not in claimants:
             claimants.append(cid)
     actor_of: dict[str, str] = {}  # accused state -> the threat actor it came through
+    stateless: dict[str, str | None] = {}  # named threat actors with no known state -> category
     for g in groups:
         if g.kind == "state":  # a back-reference to the state a short report accused before
             accused.append((g.id, None))
@@ -103,6 +104,8 @@ def attributions(doc: Document, kb: Any, h: Hit, s: Span, states: list[M], group
         if st:
             accused.append((st, cat))
             actor_of.setdefault(st, g.id)
+        elif g.id not in stateless:
+            stateless[g.id] = cat  # a named group the KB ties to no state
     # "The Australian government launched cyberattacks against ... Australians", "Morocco's government used
     # Pegasus to target activists in Morocco": a state named as the subject doing it is a doer even where
     # its own people are the victims
@@ -135,6 +138,16 @@ def attributions(doc: Document, kb: Any, h: Hit, s: Span, states: list[M], group
     # the victim does not attack itself (a victim's own agency named in the sentence is its responder),
     # unless the text names the state itself as the doer
     accused = [(a, c) for a, c in accused if a != h.victim or a in own]
+    if accused and len(stateless) == 1:
+        # "DarkUniverse was a threat group affiliated with Russia": the one group named is the channel
+        # of the state the text accuses
+        only = next(iter(stateless))
+        for a, _ in accused:
+            actor_of.setdefault(a, only)
+    elif not accused and cert != "denied":
+        # an actor-only claim: a named threat actor with no known state is accused by itself
+        # (accused null, the actor kept), so the claim and its incident are not lost
+        return _actor_only(doc, kb, s, stateless, claimants, cert, orgs)
     if not accused:
         return []
     speaker = statement_speaker(doc, s)
@@ -168,4 +181,21 @@ def attributions(doc: Document, kb: Any, h: Hit, s: Span, states: list[M], group
             # KB's record of the named threat actor links them (a community assessment)
             basis = "text" if acc not in actor_of or text_names(doc, kb, acc) else group_basis(kb, actor_of[acc])
             out.append(Attribution(acc, who, c, via, s, actor_of.get(acc), basis))
+    return out
+
+
+def _actor_only(doc: Document, kb: Any, s: Span, stateless: dict[str, str | None], claimants: list[str],
+                cert: str, orgs: list[M]) -> list[Attribution]:
+    """Claims against named threat actors the KB ties to no state: accused null, the actor named."""
+    text = doc.text
+    speaker = statement_speaker(doc, s) or (doc.meta.speaker if not claimants else None)
+    who_all: list[str | None] = [speaker] if speaker else (claimants or [None])
+    out = []
+    for gid, cat in stateless.items():
+        for who in who_all:
+            c = cert
+            if cert == "official" and (who is None or not governmental(kb, who)):
+                c = "alleged"  # no government is named as making it
+            via = channel(without_other_organs(kb, text, s, orgs, ""), cat)
+            out.append(Attribution(None, who, c, via, s, gid, "text"))
     return out
