@@ -52,7 +52,7 @@ EARLIER_VIEW = lexicon.pattern("attribution.earlier_view")
 LATER_VIEW = lexicon.pattern("attribution.later_view")
 DEBRIS_POSSESSIVE = lexicon.pattern("attribution.debris_possessive")
 INDIVIDUAL_AFTER = lexicon.pattern("attribution.individual_after")
-_LINKED_ADJECTIVE = re.compile(r"(?:backed|sponsored|linked|affiliated|aligned|nexus|directed)$")  # "IRGC-affiliated"  # the incidents stage's victim slot
+_LINKED_ADJECTIVE = lexicon.pattern("attribution.linked_adjective")  # "IRGC-affiliated"
 
 
 @lru_cache(maxsize=512)

@@ -40,6 +40,7 @@ from .incident_cues import (
 )
 from .incident_dates import is_short_report
 from .incident_match import Hit
+from ..kb import lexicon
 from ..model import Attribution, Claim, Document, Incident, Span, slugify
 
 # a word then "?" at the sentence's end; "??" and ".?" are encoding debris in some datasets, not questions
@@ -217,9 +218,8 @@ def new_incident_id(kb: Any, victim: str | None, year: str | None, typ: str | No
     return "incident:" + "-".join(p for p in (head, year, typ) if p)
 
 
-TYPE_WORDS = {"ddos": "DDoS attack", "ransomware": "Ransomware attack", "wiper": "Wiper attack",
-              "supply-chain": "Supply-chain compromise", "defacement": "Defacement", "data-theft": "Data theft",
-              "espionage": "Espionage", "sabotage": "Sabotage", "influence": "Influence operation"}
+# a new incident's title words per type: kb/data/lexicon/incidents.yaml, in the order of incident_types
+TYPE_WORDS = dict(zip(lexicon.items("incidents.incident_types"), lexicon.items("incidents.incident_titles"), strict=True))
 
 
 def incident_title(kb: Any, victim: str | None, year: str | None, typ: str | None, actor: str | None = None) -> str:
