@@ -38,7 +38,7 @@ from .incident_cues import (
     sentence_type,
     victim_slot,
 )
-from .incident_dates import is_short_report
+from .incident_dates import in_lead, is_short_report, lead_end
 from .incident_match import Hit
 from ..kb import lexicon
 from ..model import Attribution, Claim, Document, Incident, Span, slugify
@@ -187,6 +187,11 @@ def _new_incident(doc: Document, kb: Any, s: Span, victim: str | None, atts: lis
     year = dates[0].iso[:4] if dates else None
     if year is None and is_short_report(doc):
         year = (doc.meta.published or "")[:4] or None  # a short report's own date is its incident's
+    elif in_lead(doc, s) and not is_short_report(doc):
+        # a news report's headline and lead tell the story it is dated by: a claim there without a
+        # year or a type is about that story (its own date, the type its lead names)
+        year = year or (doc.meta.published or "")[:4] or None
+        typ = typ or sentence_type(text, Span(0, lead_end(doc)))
     if not (year and typ):
         return None  # "an attack on Germany" or "APT28 in 2021" names no one incident
     iid = new_incident_id(kb, victim, year, typ, actor)
