@@ -112,13 +112,15 @@ def sentence_claims(doc: Document, kb: Any, sents: list[Span], ms: list[M], incs
         if a.via != "unknown" and a.accused:
             via_of.setdefault(a.accused, a.via)
     out: list[Claim] = []
+    # a news lead's claim stands for the report's own story only when the text names no incident
+    lead_story = not incs
     for i, s, victim, atts in found:
         atts = [replace(a, via=via_of[a.accused]) if a.via == "unknown" and a.accused in via_of else a for a in atts]
         inc = _referred(text, s, i, sents, told, incs) or _one_incident(doc, incs, victim)
         if inc is not None and any(a.accused == inc.victim for a in atts):
             inc = None  # "China accuses the US of cyberattacks" in a report on a US-victim hack: another matter
         if inc is None:
-            inc = _new_incident(doc, kb, s, victim, atts, incs)
+            inc = _new_incident(doc, kb, s, victim, atts, incs, lead_story)
         for a in atts:
             out.append(Claim(a.accused, a.claimant, a.certainty, a.via, a.evidence, a.actor,
                              inc.incident if inc else None, a.basis))
@@ -176,7 +178,7 @@ def _one_incident(doc: Document, incs: list[Incident], victim: str | None) -> In
 
 
 def _new_incident(doc: Document, kb: Any, s: Span, victim: str | None, atts: list[Attribution],
-                  incs: list[Incident]) -> Incident | None:
+                  incs: list[Incident], lead_story: bool = False) -> Incident | None:
     """A new incident from the claim's victim, time, type and actor; None when they are too few to name one."""
     text = doc.text
     actor = next((a.actor for a in atts if a.actor), None)
@@ -187,9 +189,10 @@ def _new_incident(doc: Document, kb: Any, s: Span, victim: str | None, atts: lis
     year = dates[0].iso[:4] if dates else None
     if year is None and is_short_report(doc):
         year = (doc.meta.published or "")[:4] or None  # a short report's own date is its incident's
-    elif in_lead(doc, s) and not is_short_report(doc):
+    elif lead_story and in_lead(doc, s) and not is_short_report(doc):
         # a news report's headline and lead tell the story it is dated by: a claim there without a
-        # year or a type is about that story (its own date, the type its lead names)
+        # year or a type is about that story (its own date, the type its lead names), unless the
+        # text named an incident already (then the story is that one, and the claim stays unfiled)
         year = year or (doc.meta.published or "")[:4] or None
         typ = typ or sentence_type(text, Span(0, lead_end(doc)))
     if not (year and typ):
