@@ -106,3 +106,11 @@ def test_a_news_leads_claim_without_year_attaches_to_a_new_incident_of_the_repor
     doc = extract(lead + "\n\n" + body, published="2023-04-03")
     c = next(c for c in doc.claims if c.accused == "state:IRN")
     assert c.incident is not None and "2023" in c.incident
+
+
+def test_a_sender_from_a_states_department_is_not_the_accused_but_hackers_from_an_agency_are():
+    sender = extract("In 2024 the phishing attack starts with an email signed by Jane Roe, allegedly from the U.S. State "
+                     "Department, inviting him to a private online conversation. " + PADDING * 2)
+    assert "state:USA" not in accused(sender)
+    doers = extract("In 2024 hackers from the GRU breached the networks of a ministry in Berlin. " + PADDING * 2)
+    assert "state:RUS" in accused(doers)

@@ -113,8 +113,12 @@ def is_accused(text: str, m: M) -> bool:
     around = text[max(0, m.start - 90):m.start]
     if LINKED_BEFORE.search(around):
         return True
-    if LOCATED_BEFORE.search(around):
-        # "an email allegedly from the U.S. State Department": a body of the state, not doers located there
+    located = LOCATED_BEFORE.search(around)
+    if located:
+        # "an email allegedly from the U.S. State Department": a body of the state, not doers located
+        # there; an agency is the doers' home only after a doer noun ("hackers from the GRU")
+        if m.kind == "org":
+            return bool(ACTOR_NOUN.match(" " + located.group(0).split()[0]))
         return not GOV_BODY_AFTER.match(after)
     if ACCUSED_BEFORE.search(before) and not NOT_ACCUSED_BEFORE.search(before):
         return True
