@@ -114,3 +114,12 @@ def test_a_sender_from_a_states_department_is_not_the_accused_but_hackers_from_a
     assert "state:USA" not in accused(sender)
     doers = extract("In 2024 hackers from the GRU breached the networks of a ministry in Berlin. " + PADDING * 2)
     assert "state:RUS" in accused(doers)
+
+
+def test_a_group_possibly_associated_with_a_government_or_confirmed_to_be_one_names_it():
+    hedged = extract("Operation against health workers\n\nA group possibly associated with the Vietnamese government "
+                     "attempted to phish health workers in 2020.", title="Operation against health workers")
+    assert "state:VNM" in accused(hedged)
+    confirmed = extract("Espionage profile\n\nA threat actor, confirmed to be the French government, that targets "
+                        "governments and media organizations.", title="Espionage profile")
+    assert "state:FRA" in accused(confirmed)
