@@ -27,6 +27,9 @@ What it does:
     incident but no attribution, time per document, and example misses and false positives.
   * False accusations (issue 11): of the rows with no coded sponsor at all (an empty Sponsor cell,
     a DCID row without initiator), the share that nevertheless get an accused state.
+  * Text ceiling: the share of (row, sponsor) pairs whose sponsor any mention of the text resolves
+    to (as a state, demonym, agency or capital, whatever its role), and whose sponsor is mentioned
+    or a threat actor is named. Recall from the text cannot pass the first without outside knowledge.
   * Held-out half: every score is given for all rows, for the even 0-based data rows (the
     development half: read its misses) and for the odd ones (the held-out half: judge by its
     figures, never read its rows). Examples are listed from the `--half` chosen (even by default),
@@ -85,6 +88,8 @@ class Row:
     assessed: set[str] = field(default_factory=set)  # states given by a community assessment alone
     attributions: list[dict] = field(default_factory=list)
     incidents: int = 0
+    mentioned: set[str] = field(default_factory=set)  # states any mention of the text resolves to
+    names_actor: bool = False  # the text names a KB threat actor
 
 
 # --- country names -> state ids -------------------------------------------------------------------
@@ -205,6 +210,9 @@ def run(rows: list[Row]) -> float:
                      meta=Meta(title=row.title, published=row.published))
         doc = pipeline.run(clean(raw, settings), stages, settings)
         row.incidents = len(doc.incidents)
+        ids = {m.kb_id for m in doc.mentions if m.kb_id}
+        row.mentioned = {i for i in ids if i.startswith("state:")}
+        row.names_actor = any(i.startswith("threat-actor:") for i in ids)
         # every claim counts, whether or not an incident was resolved for it (issue 11)
         for c in doc.claims:
             row.attributions.append({"incident": c.incident, "accused": c.accused, "claimant": c.claimant,
@@ -250,8 +258,15 @@ def score(rows: list[Row], n_examples: int) -> dict:
         return {"row": r.key, "gold": sorted(r.gold) or r.gold_raw, "predicted": sorted(r.predicted),
                 "text": r.text[:300].replace("\n\n", " | ")}
 
+    # what text alone can give: a coded sponsor the text never mentions (as a state, demonym, agency
+    # or capital) can only come from outside knowledge, e.g. a threat actor's assessed state
+    pairs = [(r, g) for r in rows for g in r.gold]
+    ceiling = {"sponsor_mentioned": round(sum(g in r.mentioned for r, g in pairs) / len(pairs), 4) if pairs else None,
+               "sponsor_or_actor_mentioned": round(sum(g in r.mentioned or r.names_actor for r, g in pairs) / len(pairs), 4)
+               if pairs else None}
     return {
         "rows": len(rows),
+        "text_ceiling": ceiling,
         "rows_with_gold": sum(1 for r in rows if r.gold),
         "precision": round(p, 4), "recall": round(rc, 4), "f1": round(f1, 4),
         "tp": tp, "fp": fp, "fn": fn, "fp_on_rows_without_gold": fp_unknown,
@@ -312,7 +327,9 @@ def main(argv: list[str] | None = None) -> int:
                   f"({part['rows']} rows" + (f", {res['ms_per_doc']} ms/doc" if name == "all" else "")
                   + f"); false accusations {part['rows_without_sponsor_given_a_state']}/"
                   f"{part['rows_without_sponsor']} rows without sponsor"
-                  + (f" ({share:.3f})" if share is not None else ""), file=sys.stderr)
+                  + (f" ({share:.3f})" if share is not None else "")
+                  + f"; sponsor mentioned in the text {part['text_ceiling']['sponsor_mentioned']}, "
+                  f"sponsor or a threat actor {part['text_ceiling']['sponsor_or_actor_mentioned']}", file=sys.stderr)
     return 0
 
 

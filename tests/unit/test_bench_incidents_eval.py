@@ -52,3 +52,14 @@ def test_sealed_rows_are_read_from_the_list(tmp_path):
     f.write_text("# header\nnews-text/x.txt\nincidents/a.csv row 5\nincidents/a.csv row 7\nincidents/b.csv row 1\n")
     assert b.sealed_rows(f) == {"a.csv": {5, 7}, "b.csv": {1}}
     assert b.sealed_rows(tmp_path / "missing.txt") == {}
+
+
+def test_text_ceiling_counts_sponsors_the_text_mentions_and_rows_naming_an_actor():
+    b = _bench()
+    rows = [b.Row("cfr", "cfr:0", 0, "t", "x", None, {"state:RUS", "state:BLR"}, "Russia, Belarus",
+                  mentioned={"state:RUS", "state:UKR"}),
+            b.Row("cfr", "cfr:1", 1, "t", "x", None, {"state:CHN"}, "China", names_actor=True),
+            b.Row("cfr", "cfr:2", 2, "t", "x", None, {"state:IRN"}, "Iran")]
+    ceiling = b.score(rows, 0)["text_ceiling"]
+    assert ceiling == {"sponsor_mentioned": 0.25, "sponsor_or_actor_mentioned": 0.5}
+    assert b.score([], 0)["text_ceiling"] == {"sponsor_mentioned": None, "sponsor_or_actor_mentioned": None}
