@@ -207,10 +207,17 @@ def stats(db, fmt):
             click.echo(f"{k.replace('_', ' '):<20} {v}")
 
 
-@cli.command()
-@settings_options("db")
-@click.option("--limit", default=50, show_default=True)
-@click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text", show_default=True)
+def _listing(limit: int):
+    """The command and options every store listing has: --db, --limit, --format text|jsonl."""
+    def wrap(f):
+        f = click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text",
+                         show_default=True)(f)
+        f = click.option("--limit", default=limit, show_default=True)(f)
+        return cli.command()(settings_options("db")(f))
+    return wrap
+
+
+@_listing(limit=50)
 def rejections(db, limit, fmt):
     """Documents that could not be used, with the reason and raw reference."""
     def line(r: dict) -> str:
@@ -220,10 +227,7 @@ def rejections(db, limit, fmt):
     _echo_rows(db, lambda store: store.rejections(limit), fmt, line, "no rejections")
 
 
-@cli.command()
-@settings_options("db")
-@click.option("--limit", default=20, show_default=True)
-@click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text", show_default=True)
+@_listing(limit=20)
 def runs(db, limit, fmt):
     """Past and current runs with their state (running, done, failed, interrupted) and counts."""
     def line(r: dict) -> str:
