@@ -27,6 +27,11 @@ from sqlalchemy import (
 
 metadata = MetaData()
 
+# Characters a document id may have (documents.id and every column naming a document). JSONL
+# inputs may bring their own ids, longer than the 64 of a content hash; migration 0010 widened
+# the columns from 64, and the sources refuse a longer id with a one-line error (NW110).
+DOC_ID_CHARS = 512
+
 
 def _fact_table(name: str, *items, span: bool = True) -> Table:
     """A fact table: row id, its document, the kind's own columns, its span, an index on the document.
@@ -40,14 +45,14 @@ def _fact_table(name: str, *items, span: bool = True) -> Table:
     indexes = [i for i in items if not isinstance(i, Column)]
     spans_ = [Column("start", Integer, nullable=False), Column("end", Integer, nullable=False)] if span else []
     return Table(name, metadata, Column("id", Integer, primary_key=True, autoincrement=True),
-                 Column("doc_id", String(64), ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+                 Column("doc_id", String(DOC_ID_CHARS), ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
                  *columns, *spans_, Index(f"ix_{name}_doc", "doc_id"), *indexes)
 
 
 documents = Table(
     "documents",
     metadata,
-    Column("id", String(64), primary_key=True),
+    Column("id", String(DOC_ID_CHARS), primary_key=True),
     Column("source", Text, nullable=False),
     Column("raw_ref", Text),
     Column("url", Text),
@@ -61,7 +66,7 @@ documents = Table(
     Column("chars", Integer, nullable=False),
     Column("content_hash", String(64), nullable=False),  # normalised text only, URL left out
     Column("minhash", LargeBinary, nullable=False),  # neardup.signature, for confirming candidates
-    Column("near_duplicate_of", String(64), ForeignKey("documents.id")),
+    Column("near_duplicate_of", String(DOC_ID_CHARS), ForeignKey("documents.id")),
     Column("run_id", Integer, ForeignKey("runs.id")),
     Column("ingested_at", String(32), nullable=False),
     Index("ix_documents_content_hash", "content_hash"),
@@ -76,7 +81,7 @@ documents = Table(
 minhash_bands = Table(
     "minhash_bands",
     metadata,
-    Column("doc_id", String(64), ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True),
+    Column("doc_id", String(DOC_ID_CHARS), ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True),
     Column("band", Integer, primary_key=True),
     Column("key", BigInteger, nullable=False),
     Index("ix_minhash_bands_key", "band", "key"),
@@ -86,7 +91,7 @@ spans = Table(
     "spans",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("doc_id", String(64), ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("doc_id", String(DOC_ID_CHARS), ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
     Column("layer", String(32), nullable=False),  # paragraph, sentence, mention
     Column("start", Integer, nullable=False),
     Column("end", Integer, nullable=False),
@@ -191,7 +196,7 @@ rejections = Table(
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("run_id", Integer, ForeignKey("runs.id")),
-    Column("doc_id", String(64)),
+    Column("doc_id", String(DOC_ID_CHARS)),
     Column("source", Text, nullable=False),
     Column("raw_ref", Text, nullable=False),
     Column("stage", String(32), nullable=False),
@@ -220,7 +225,7 @@ reviews = Table(
     "reviews",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("doc_id", String(64), nullable=False),
+    Column("doc_id", String(DOC_ID_CHARS), nullable=False),
     Column("fact_kind", String(32), nullable=False),
     Column("fact_key", Text, nullable=False),  # natural key, e.g. "actor|target|polarity|start|end"
     Column("decision", String(16), nullable=False),  # accepted, rejected, corrected
@@ -319,7 +324,7 @@ audit = Table(
     Column("at", String(32), nullable=False),
     Column("user", String(64), nullable=False),
     Column("action", String(32), nullable=False),  # review.confirmed, review.rejected, review.corrected, user.add, token.create ...
-    Column("doc_id", String(64)),
+    Column("doc_id", String(DOC_ID_CHARS)),
     Column("fact_kind", String(32)),
     Column("fact_key", Text),
     Column("before", Text),  # JSON
@@ -336,7 +341,7 @@ audit = Table(
 document_layout = Table(
     "document_layout",
     metadata,
-    Column("doc_id", String(64), ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True),
+    Column("doc_id", String(DOC_ID_CHARS), ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True),
     Column("symbol", String(128)),
     Column("page_count", Integer, nullable=False),
     Column("pages", Text, nullable=False),  # JSON [[start, page], ...], starts ascending
@@ -372,7 +377,7 @@ watch_items = Table(
     Column("fetched_at", String(32)),
     Column("status", String(16), nullable=False),  # pending, retry, stored, exists, filtered, rejected, disallowed, failed
     Column("attempts", Integer, nullable=False, default=0),
-    Column("doc_id", String(64)),
+    Column("doc_id", String(DOC_ID_CHARS)),
     Column("detail", Text),
     Index("ix_watch_items_source", "source_url", "first_seen"),
 )
