@@ -25,7 +25,7 @@ class ActorQueries:
         """Distinct actors seen in documents, by id, with how many documents name them."""
         limit = clamp_limit(limit)
         a = s.actors.c
-        after = decode_cursor(cursor, "actors", 1)
+        after = decode_cursor(cursor, "actors", 1, self.cursor_key)
         query = select(a.actor.label("id"), func.max(a.kind).label("kind"), func.max(a.name).label("name"),
                        func.count(func.distinct(a.doc_id)).label("documents"))
         conds = []

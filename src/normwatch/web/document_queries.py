@@ -38,7 +38,7 @@ class DocumentQueries:
             raise QueryError(f"sort must be one of {', '.join(DOC_SORTS)}", "sort")
         limit = clamp_limit(limit)
         ckind = f"documents{sort}"
-        after = decode_cursor(cursor, ckind, 2)
+        after = decode_cursor(cursor, ckind, 2, self.cursor_key)
         params: dict[str, Any] = {"publisher": publisher, "language": language, "pfrom": published_from,
                                   # a bare year or month bound includes the whole period
                                   "pto": published_to + "\uffff" if published_to else None,

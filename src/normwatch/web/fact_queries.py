@@ -59,7 +59,7 @@ class FactQueries:
             where = {**where, f"review={review or ''}": lambda: cond}
         cols = [*cols, table.c.fact_key, table.c.review, table.c.kept]
         ckind = f"{ckind}{sort}"
-        after = decode_cursor(cursor, ckind, 2)
+        after = decode_cursor(cursor, ckind, 2, self.cursor_key)
         if after:
             params = {**params, "v": after[0], "last": after[1]}
         by_date = sort in ("-published", "published")
@@ -246,7 +246,7 @@ class FactQueries:
         """Rejected inputs, newest first: what was refused and why."""
         limit = clamp_limit(limit)
         r = s.rejections.c
-        after = decode_cursor(cursor, "rejections", 1)
+        after = decode_cursor(cursor, "rejections", 1, self.cursor_key)
         conds = []
         if stage:
             conds.append(r.stage == stage)

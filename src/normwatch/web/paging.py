@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
+import hmac
 import json
 import math
 from dataclasses import dataclass
@@ -31,26 +33,40 @@ class QueryError(ValueError):
 
 # -- cursors ------------------------------------------------------------------------------
 
-def encode_cursor(kind: str, values: list[Any]) -> str:
-    """An opaque, URL-safe cursor naming the list it belongs to and the last row's sort key."""
+def encode_cursor(kind: str, values: list[Any], key: bytes) -> str:
+    """An opaque, URL-safe cursor naming the list it belongs to and the last row's sort key, signed.
+
+    Form: ``<payload>.<mac>``, both base64url: the payload is the JSON ``[kind, *values]``, the mac
+    the first 16 bytes of its HMAC-SHA256 under `key` (the app's cursor key, `cursor_key`).
+    """
     raw = json.dumps([kind, *values], separators=(",", ":")).encode("utf-8")
-    return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+    return f"{_b64(raw)}.{_b64(_mac(key, raw))}"
 
 
-def decode_cursor(cursor: str | None, kind: str, arity: int) -> list[Any] | None:
+def decode_cursor(cursor: str | None, kind: str, arity: int, key: bytes) -> list[Any] | None:
+    """The sort key a cursor carries; QueryError (an HTTP 400) for a cursor this app did not sign."""
     if not cursor:
         return None
     if len(cursor) > 4 * CURSOR_MAX_TEXT:
         raise QueryError("cursor is not one this API issued", "cursor")
+    payload, _, mac = cursor.partition(".")
     try:
-        pad = "=" * (-len(cursor) % 4)
-        data = json.loads(base64.urlsafe_b64decode(cursor + pad).decode("utf-8"))
-    except (binascii.Error, ValueError, UnicodeDecodeError):
+        raw = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+        given = base64.urlsafe_b64decode(mac + "=" * (-len(mac) % 4))
+    except (binascii.Error, ValueError):
+        raise QueryError("cursor is not one this API issued", "cursor") from None
+    # the signature first: a forged or edited cursor never reaches the JSON parser or SQL
+    if not mac or not hmac.compare_digest(given, _mac(key, raw)):
+        raise QueryError("cursor is not one this API issued (bad signature)", "cursor")
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError):
         raise QueryError("cursor is not one this API issued", "cursor") from None
     if not isinstance(data, list) or len(data) != arity + 1 or data[0] != kind:
         raise QueryError(f"cursor belongs to another list or sort order (expected {kind})", "cursor")
     # A cursor is client input: only values a sort key can hold get near SQL (issue 13: crafted
-    # cursors with lists, huge numbers or booleans gave HTTP 500).
+    # cursors with lists, huge numbers or booleans gave HTTP 500). Signed cursors hold only such
+    # values; the check stays in case the key leaks.
     for v in data[1:]:
         ok = (v is None or (isinstance(v, str) and len(v) <= CURSOR_MAX_TEXT)
               or (isinstance(v, int) and not isinstance(v, bool) and -(2**63) <= v < 2**63)
@@ -58,6 +74,31 @@ def decode_cursor(cursor: str | None, kind: str, arity: int) -> list[Any] | None
         if not ok:
             raise QueryError("cursor is not one this API issued", "cursor")
     return data[1:]
+
+
+def _b64(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+
+
+def _mac(key: bytes, raw: bytes) -> bytes:
+    return hmac.new(key, b"normwatch-cursor\0" + raw, hashlib.sha256).digest()[:16]
+
+
+def cursor_key(db_url: str) -> bytes:
+    """The key cursors are signed with: derived from the app's server secret (`accounts.server_secret`).
+
+    Every worker of one store derives the same key, so a cursor from one answers on another.
+    Without a secret (a non-SQLite store with NORMWATCH_SECRET unset, or a store beside which no
+    secret file can be written) the key comes from the store URL: cursors still cannot be edited
+    by accident, but whoever knows the URL could sign one, so set NORMWATCH_SECRET in production.
+    """
+    from ..store import accounts
+
+    try:
+        secret = accounts.server_secret(db_url)
+    except (accounts.AccountError, OSError):
+        secret = hashlib.sha256(b"normwatch-store-url\0" + db_url.encode("utf-8")).digest()
+    return hmac.new(secret, b"normwatch pagination cursors", hashlib.sha256).digest()
 
 
 CURSOR_MAX_TEXT = 1_000

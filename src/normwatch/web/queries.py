@@ -16,6 +16,7 @@ the indexes each list relies on are listed, with the reason, in migrations 0002 
 
 from __future__ import annotations
 
+import secrets
 import time
 from typing import Any, Callable
 
@@ -29,12 +30,12 @@ from .claim_queries import ClaimQueries
 from .document_queries import DOC_FIELDS, DOC_SORTS, SEARCH_WINDOW, DocumentQueries, snippet
 from .fact_queries import FACT_SORTS, FactQueries, _quote
 from .paging import (CURSOR_MAX_TEXT, DEFAULT_LIMIT, MAX_LIMIT, POLARITY_ORDER, Page, QueryError, clamp_limit,
-                     cursor_state, decode_cursor, encode_cursor, keyset_parts)
+                     cursor_key, cursor_state, decode_cursor, encode_cursor, keyset_parts)
 from .prepared import Prepared, _document_statements
 
 __all__ = ["CURSOR_MAX_TEXT", "DEFAULT_LIMIT", "DOC_FIELDS", "DOC_SORTS", "FACT_SORTS", "MAX_LIMIT",
            "POLARITY_ORDER", "SEARCH_WINDOW", "Page", "Prepared", "Queries", "QueryError", "VersionedCache",
-           "clamp_limit", "cursor_state", "decode_cursor", "encode_cursor", "keyset_parts", "snippet", "_quote"]
+           "clamp_limit", "cursor_key", "cursor_state", "decode_cursor", "encode_cursor", "keyset_parts", "snippet", "_quote"]
 
 VERSION_TTL = 1.0  # seconds a process trusts its last look at the store version
 
@@ -42,7 +43,11 @@ VERSION_TTL = 1.0  # seconds a process trusts its last look at the store version
 class Queries(DocumentQueries, FactQueries, ActorQueries, ClaimQueries):
     """Read-only access to a store for the web layer. Thread-safe; one per app."""
 
-    def __init__(self, engine: Engine, adapter: Any, *, probe: Callable[[], Any] | None = None) -> None:
+    def __init__(self, engine: Engine, adapter: Any, *, probe: Callable[[], Any] | None = None,
+                 cursor_key: bytes | Callable[[], bytes] | None = None) -> None:
+        """`cursor_key` signs the pagination cursors (bytes, or a function giving them on first use:
+        the app passes `paging.cursor_key` of its store); None: a random key for this object only."""
+        self._cursor_key = cursor_key if cursor_key is not None else secrets.token_bytes(32)
         self.engine = engine
         self.adapter = adapter
         self.cache = VersionedCache()
@@ -55,6 +60,12 @@ class Queries(DocumentQueries, FactQueries, ActorQueries, ClaimQueries):
         self._details: dict[tuple, Prepared] = {}
         self._version_query = select(*(select(func.max(t.c.id)).scalar_subquery()
                                        for t in (s.stances, s.statements, s.runs, s.rejections)))
+
+    @property
+    def cursor_key(self) -> bytes:
+        if callable(self._cursor_key):
+            self._cursor_key = self._cursor_key()  # read once: the server secret may be a file
+        return self._cursor_key
 
     def connect(self) -> Connection:
         return self.engine.connect()
@@ -112,11 +123,10 @@ class Queries(DocumentQueries, FactQueries, ActorQueries, ClaimQueries):
 
             return dict(self.cache.get("stats", version, compute))
 
-    @staticmethod
-    def _page(rows: list[dict], limit: int, ckind: str, key: Callable[[dict], list]) -> Page:
+    def _page(self, rows: list[dict], limit: int, ckind: str, key: Callable[[dict], list]) -> Page:
         more = len(rows) > limit
         rows = rows[:limit]
-        return Page(rows, encode_cursor(ckind, key(rows[-1])) if more and rows else None)
+        return Page(rows, encode_cursor(ckind, key(rows[-1]), self.cursor_key) if more and rows else None)
 
     def latest_documents(self, limit: int = 10) -> list[dict[str, Any]]:
         return self.documents(sort="-ingested", limit=limit).items
