@@ -191,25 +191,20 @@ class ActorQueries:
 
     def mention_counts(self) -> dict[str, int]:
         """How many documents mention each instrument."""
-        t = s.instrument_mentions
-        query = select(t.c.instrument, func.count(func.distinct(t.c.doc_id)).label("n")).group_by(t.c.instrument)
-        with self.connect() as conn:
-            return self.cache.get("mentions", self.version(conn),
-                                  lambda: {r.instrument: int(r.n) for r in conn.execute(query)})
+        return self._documents_per("mentions", s.instrument_mentions.c.instrument)
 
     def incident_ids(self) -> dict[str, int]:
-        t = s.incidents
-        query = select(t.c.incident, func.count(func.distinct(t.c.doc_id)).label("n")).group_by(t.c.incident)
-        with self.connect() as conn:
-            return self.cache.get("incidents", self.version(conn),
-                                  lambda: {r.incident: int(r.n) for r in conn.execute(query)})
+        return self._documents_per("incidents", s.incidents.c.incident)
 
     def event_ids(self) -> dict[str, int]:
-        t = s.events
-        query = select(t.c.event, func.count(func.distinct(t.c.doc_id)).label("n")).group_by(t.c.event)
+        return self._documents_per("events", s.events.c.event)
+
+    def _documents_per(self, cache_key: str, col) -> dict[str, int]:
+        """How many documents name each value of `col` (a KB id column), cached per store version."""
+        query = select(col.label("k"), func.count(func.distinct(col.table.c.doc_id)).label("n")).group_by(col)
         with self.connect() as conn:
-            return self.cache.get("events", self.version(conn),
-                                  lambda: {r.event: int(r.n) for r in conn.execute(query)})
+            return self.cache.get(cache_key, self.version(conn),
+                                  lambda: {r.k: int(r.n) for r in conn.execute(query)})
 
 
 def _date_conds(published_from: str | None, published_to: str | None) -> list:
