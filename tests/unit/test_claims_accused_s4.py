@@ -155,4 +155,4 @@ def test_an_adjective_before_a_joint_cyber_and_information_campaign_or_a_reconna
 def test_an_active_link_names_the_state_it_links_not_the_groups_assessed_home():
     doc = extract("The European Union has officially linked Russia to a hacking operation known as Ghostwriter.")
     assert "state:RUS" in accused(doc)
-    assert "state:IRN" in accused(extract("The hackers are linked to Iran, researchers said."))
+    assert "state:IRN" in accused(extract("The hackers are linked to Iran."))  # the passive link still reads
