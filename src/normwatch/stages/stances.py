@@ -46,15 +46,13 @@ from ..extraction.stance_targets import (
 )
 from ..extraction.stance_units import (  # noqa: F401 - joint_voice, quoted_spans: re-exported for callers
     Unit,
-    joint_units,
-    joint_voice,
     quoted_spans,
     speaker_units,
     statement_units,
     subject_units,
     continued_quote_units,
-    title_voice_units,
 )
+from ..extraction.stance_joint import joint_units, joint_voice, title_voice_units  # noqa: F401 - joint_voice re-exported
 from ..model import Document, Span, Stance
 from ..settings import Settings
 
