@@ -77,7 +77,9 @@ def polarity(text: str, a: int, b: int, ts: int, te: int, *, instrument: bool = 
     # comparison: "weaker than the Budapest Convention" supports that instrument
     if instrument and COMPARE_BETTER.search(text[max(lo, ts - 40):ts]):
         return "support", 0.8
-    after = text[te:min(hi, te + MAX_AFTER + 40)]
+    # room for a coordinated subject before the predicate ("X and the covert use of ICTs ... are
+    # unacceptable"); the predicate tables bound the coordination themselves
+    after = text[te:min(hi, te + MAX_AFTER + 130)]
     reach = max_before or MAX_BEFORE
     if LIST_MEMBER.search(text[max(lo, ts - 40):ts]):
         # "uphold ... norms in cyberspace, including through the Paris Call": the list's head cue
