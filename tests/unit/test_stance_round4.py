@@ -157,3 +157,18 @@ def test_protect_from_is_not_support_of_the_harm():
 def test_cybersecurity_of_critical_infrastructure():
     got = stances_of("We commit to increase the cybersecurity of critical infrastructure.")
     assert (SPK, INFRA, "support") in got
+
+
+# --- what others are reported to oppose ---------------------------------------------------------
+
+TREATY = "proposition:binding-state-behaviour-treaty"
+
+
+def test_others_reported_opposition_is_not_the_speakers():
+    got = stances_of("Several developed countries strongly oppose a legally binding instrument on cyberspace.")
+    assert (SPK, TREATY, "oppose") not in got
+
+
+def test_the_speakers_own_opposition_still_counts():
+    got = stances_of("We strongly oppose a legally binding instrument on cyberspace.")
+    assert (SPK, TREATY, "oppose") in got

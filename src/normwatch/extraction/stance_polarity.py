@@ -33,7 +33,7 @@ COMPARE_BETTER = re.compile(
 # A clause reporting others' proposals ("some propose ...") is not the speaker's position.
 OTHERS = re.compile(
     r"^\W*(?:while\s+|although\s+)?(?:some|others|certain|several|many|a few)\b[^.;]{0,40}?\b"
-    r"(?:propos|suggest|argu|call|want|favou?r|push|advocat|believ|say|said|claim|insist)", re.I)
+    r"(?:propos|suggest|argu|call|want|favou?r|push|advocat|believ|say|said|claim|insist|oppos|reject|resist|block)", re.I)
 AUTHORED = re.compile(
     r"\b(?:we|I)\s+(?:have\s+|had\s+)?(?:\w+ly\s+)?(?:developed|drafted|proposed|put forward|launched|presented|"
     r"created|introduced|published|designed|wrote)\b", re.I)
