@@ -172,3 +172,40 @@ def test_others_reported_opposition_is_not_the_speakers():
 def test_the_speakers_own_opposition_still_counts():
     got = stances_of("We strongly oppose a legally binding instrument on cyberspace.")
     assert (SPK, TREATY, "oppose") in got
+
+
+# --- instrument anaphors of the newer kinds (lexicon/stance_anaphors.yaml) ------------------------
+
+PALL_MALL = "instrument:pall-mall-process-2024"
+BUDAPEST = "instrument:budapest-convention"
+
+
+def _with_mentions(text: str, pairs) -> set:
+    from .test_stances import add_mentions
+    doc = doc_of(text, speaker=SPK)
+    doc.sentences.append(Span(0, len(text)))
+    add_mentions(doc, list(pairs))
+    return keys(find_stances(doc, KB))
+
+
+def test_the_process_stands_for_the_pall_mall_process():
+    got = _with_mentions("The Pall Mall Process met in London on cyber intrusion tools. We strongly support the process.",
+                         [("Pall Mall Process", PALL_MALL)])
+    assert (SPK, PALL_MALL, "support") in got
+
+
+def test_a_peace_process_with_no_instrument_is_nothing():
+    got = stances_of("We strongly support the peace process and the cyber dialogue.")
+    assert not {k for k in got if k[1].startswith("instrument:")}
+
+
+def test_the_new_treaty_is_not_the_last_treaty_named():
+    got = _with_mentions("The Budapest Convention serves us well in cyberspace. We oppose the new treaty.",
+                         [("Budapest Convention", BUDAPEST)])
+    assert (SPK, BUDAPEST, "oppose") not in got
+
+
+def test_a_modifier_may_stand_between_determiner_and_noun():
+    got = _with_mentions("The Budapest Convention serves us well in cyberspace. We will implement that landmark convention.",
+                         [("Budapest Convention", BUDAPEST)])
+    assert (SPK, BUDAPEST, "support") in got
