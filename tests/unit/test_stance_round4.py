@@ -209,3 +209,13 @@ def test_a_modifier_may_stand_between_determiner_and_noun():
     got = _with_mentions("The Budapest Convention serves us well in cyberspace. We will implement that landmark convention.",
                          [("Budapest Convention", BUDAPEST)])
     assert (SPK, BUDAPEST, "support") in got
+
+
+def test_protecting_a_list_that_ends_in_critical_infrastructure():
+    got = stances_of("We will protect government networks and critical infrastructure from cyber threats.")
+    assert (SPK, INFRA, "support") in got
+
+
+def test_people_who_protect_rights_are_not_infrastructure_protection():
+    got = stances_of("Those who protect civil liberties and democracy are critical infrastructure for cyber policy.")
+    assert (SPK, INFRA, "support") not in got
