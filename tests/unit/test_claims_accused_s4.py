@@ -123,3 +123,30 @@ def test_a_group_possibly_associated_with_a_government_or_confirmed_to_be_one_na
     confirmed = extract("Espionage profile\n\nA threat actor, confirmed to be the French government, that targets "
                         "governments and media organizations.", title="Espionage profile")
     assert "state:FRA" in accused(confirmed)
+
+
+def test_a_deed_told_before_a_modal_stands_but_a_modal_deed_does_not():
+    told = extract("Chinese intelligence services hacked into the university to collect data they could use later.")
+    assert "state:CHN" in accused(told)
+    assert "state:CHN" not in accused(extract("Chinese hackers could target the university if tensions rise."))
+    assert "state:RUS" not in accused(extract("If Russia attacked the power grid, NATO would respond."))
+
+
+def test_an_adverb_between_the_state_and_its_deed():
+    assert "state:IRN" in accused(extract("Iran unsuccessfully attacked Israeli water treatment plants."))
+    assert "state:ITA" not in accused(extract("Italy strongly condemned the attacks on Israeli water treatment plants."))
+
+
+def test_a_headline_passive_of_blame_accuses_the_state_before_it():
+    assert "state:MEX" in accused(extract("Mexico accused of targeting journalists\n\nA threat actor targets journalists "
+                                          "and lawyers using commercial spyware."))
+    assert "state:IRN" in accused(extract("Iran implicated in data theft campaign that hit Israel and Saudi Arabia."))
+    # the active verb blames its object, not its subject
+    doc = extract("Russia accused Ukraine of hacking its power grid.")
+    assert "state:UKR" in accused(doc) and "state:RUS" not in accused(doc)
+
+
+def test_an_adjective_before_a_joint_cyber_and_information_campaign_or_a_reconnaissance():
+    assert "state:RUS" in accused(extract("Russian cyber and information campaign on a centrist candidate."))
+    assert "state:RUS" in accused(extract("Russian recon for the specifications of a German steel mill."))
+    assert "state:RUS" not in accused(extract("Russian recon satellites passed over the region, officials said."))

@@ -32,9 +32,9 @@ from .incident_cues import (
     ATTACK_VERB,
     ATTRIB_VERB,
     CYBER_SENTENCE,
-    HYPOTHETICAL,
     PERPETRATOR_REF,
     REFERS_BACK_ONE,
+    hypothetical,
     sentence_type,
     victim_slot,
 )
@@ -81,7 +81,7 @@ def sentence_claims(doc: Document, kb: Any, sents: list[Span], ms: list[M], incs
         if not (ATTRIB_VERB.search(text, s.start, s.end) or ATTACK_VERB.search(text, s.start, s.end)
                 or ATTACK.search(text, s.start, s.end) or profile):
             continue
-        if HYPOTHETICAL.search(text, s.start, s.end) and not ATTRIB_VERB.search(text, s.start, s.end):
+        if hypothetical(text, s.start, s.end) and not ATTRIB_VERB.search(text, s.start, s.end):
             continue
         if QUESTION_END.search(text, s.start, s.end) and "??" not in text[s.start:s.end]:
             continue  # a question ("is the announcement going to blame these hackers?") claims nothing
