@@ -37,10 +37,15 @@ def test_dev_stances_speeches_avoid_the_reserved_sessions():
             assert d["speaker"] == f"state:{m.group(1)}", key
 
 
+#: development sets annotated for other kinds only may share documents with this one: dev_statements
+#: holds actors and statements, no stance, so a speech in both is read for different facts
+OTHER_KINDS_ONLY = {"dev_statements"}
+
+
 def test_dev_stances_is_disjoint_from_every_other_set():
     mine = set(_dev()["documents"])
     for f in heldout_docs.HERE.glob("*/*.json"):
-        if f.resolve() == DEV.resolve() or f.parent.name == "sealed":
+        if f.resolve() == DEV.resolve() or f.parent.name == "sealed" or f.parent.name in OTHER_KINDS_ONLY:
             continue
         data = json.loads(f.read_text(encoding="utf-8"))
         if isinstance(data, dict) and isinstance(data.get("documents"), dict):
