@@ -156,3 +156,16 @@ def test_an_active_link_names_the_state_it_links_not_the_groups_assessed_home():
     doc = extract("The European Union has officially linked Russia to a hacking operation known as Ghostwriter.")
     assert "state:RUS" in accused(doc)
     assert "state:IRN" in accused(extract("The hackers are linked to Iran."))  # the passive link still reads
+
+
+def test_the_agency_that_tracks_a_group_is_not_its_sponsor():
+    doc = extract("Also tracked as Laundry Bear by Dutch intelligence services, this hacking crew has targeted "
+                  "police networks since 2024.")
+    assert "state:NLD" not in accused(doc)
+    assert "state:RUS" in accused(extract("Russian intelligence services hacked the ministry's networks."))
+
+
+def test_an_intelligence_chief_who_speaks_is_not_accused():
+    doc = extract("Norway's Intelligence Chief, Nils Andreas Stensones, stated that President Putin maintains "
+                  "tension through hybrid attacks against the entire West.")
+    assert "state:NOR" not in accused(doc)

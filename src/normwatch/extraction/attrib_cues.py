@@ -35,6 +35,7 @@ ACCUSED_AFTER = lexicon.pattern("attribution.accused_after")
 CLAIM_VERB_AFTER = lexicon.pattern("attribution.claim_verb_after")
 ACCORDING_TO = lexicon.pattern("attribution.according_to")
 NOT_ACCUSED_BEFORE = lexicon.pattern("attribution.not_accused_before")
+NAMER_BEFORE = lexicon.pattern("attribution.namer_before")
 LOCATED_BEFORE = lexicon.pattern("attribution.located_before")
 ACTS_AGAINST = lexicon.pattern("attribution.acts_against")
 GOV_BODY_AFTER = lexicon.pattern("attribution.gov_body_after")
@@ -97,6 +98,8 @@ def is_accused(text: str, m: M) -> bool:
     """A state mention in the slot of the accused."""
     before = text[max(0, m.start - 60):m.start]
     after = following(text, m.end, 40)
+    if NAMER_BEFORE.search(before):
+        return False  # "tracked as Laundry Bear by Dutch intelligence": who names the group, not its sponsor
     if m.how in ("adjective", "demonym", "name") and COMPANY_AFTER.match(after):
         return False  # "Israeli technology firm NSO Group", "Czech-based Avast": a company's home
     if re.match(r"-based\b", after):
