@@ -142,6 +142,15 @@ def test_state_speaker_matches_by_affiliation(tmp_path):
     assert score(gold, [pred]).kinds["statements"].tp == 1
 
 
+def test_person_ids_in_another_name_order_agree_but_other_people_do_not():
+    from normwatch.evaluate.scoring import same_id
+
+    assert same_id("person:lijian-zhao", "person:zhao-lijian")
+    assert not same_id("person:lijian-zhao", "person:zhao-wei")
+    assert not same_id("org:a-b", "org:b-a")  # organisations have canonical ids
+    assert same_id(None, None) and not same_id("person:x", None)
+
+
 def test_required_false_handling(gold):
     p = perfect()
     p["stances"].append({"actor": "state:AUS", "affiliation": None, "target": "instrument:budapest-convention",

@@ -18,11 +18,12 @@ Matching rules (also in tests/eval/README.md):
   occurrence.
 - ``required: false`` on any gold item: a match counts as a true positive, no
   match is not a false negative, and a prediction matching it is not a false positive.
-- actors: by id per document. Of the matched ones, affiliation agreement is
+- actors: by id per document (person ids also agree when they hold the same name
+  words in another order: "person:lijian-zhao" is "person:zhao-lijian"). Of the matched ones, affiliation agreement is
   counted exactly; role agreement loosely (the content words of the shorter role
   mostly appear in the other).
 - statements: the predicted span overlaps the gold quote, the speaker agrees (same
-  id, or the gold speaker is a state/organisation and the prediction's affiliation
+  id as for actors, or the gold speaker is a state/organisation and the prediction's affiliation
   is it), and ``direct`` agrees. One prediction matches at most one gold item,
   greedily by overlap size; extra predictions are false positives.
   ``statements~span`` reports the same ignoring speaker and ``direct``.
