@@ -132,3 +132,15 @@ def test_a_report_headlined_on_the_topic_keeps_its_quotes_issue_11(tmp_path):
             + '"The attackers were patient and careful," Professor Ilse Marrow said.\n')
     d = _extract(tmp_path, text)
     assert [s for s in d["said"] if s[0] == "person:ilse-marrow"]
+
+
+def test_a_state_body_the_kb_lacks_speaks_for_its_state_session_4():
+    text = PEOPLE + ("The Norwegian Police Security Service (PST) says that pro-Russian hackers took control of "
+                     "the operating systems of a dam. Taiwan's National Security Bureau (NSB) notes that the most "
+                     "significant cyber activity was recorded in the energy sector.")
+    _, got = run(text)
+    assert any(sp == "state:NOR" and t.startswith("pro-Russian hackers") for sp, _, t in got)
+    assert any(sp == "state:TWN" and t.startswith("the most significant") for sp, _, t in got)
+    # a body that is acted on, not speaking, gives no statement
+    _, got = run(PEOPLE + "Hackers breached the Norwegian Police Security Service last year in a cyber attack.")
+    assert not any(sp == "state:NOR" for sp, _, _ in got)

@@ -91,6 +91,16 @@ def speaking_entities(doc: Document, kb: Any, ms: list[Mention], listed: list[Ac
             if m.kb_id not in speaking:
                 speaking.append(m.kb_id)
             extra.setdefault(m.kb_id, []).append(Span(m.span.start, g.end()))
+    # "the Norwegian Police Security Service (PST) says", "Taiwan's National Security Bureau notes":
+    # a state body the KB lacks speaks for its state (the convention for agencies without a KB id)
+    for m in ms:
+        if m.kind != "state" or m.how in ("pro-adjective", "anti-adjective") or m.kb_id in have:
+            continue
+        body = AGENCY_AFTER.match(text, m.span.end, min(len(text), m.span.end + 120))
+        if body and SPEECH_AFTER_SUBJECT.match(text, body.end(), min(len(text), body.end() + 80)):
+            if m.kb_id not in speaking:
+                speaking.append(m.kb_id)
+            extra.setdefault(m.kb_id, []).append(Span(m.span.start, body.end()))
     for sid, span in _they_speakers(doc, ms, have):
         if sid not in speaking:
             speaking.append(sid)
@@ -118,6 +128,9 @@ def speaking_entities(doc: Document, kb: Any, ms: list[Mention], listed: list[Ac
     return out
 
 
+AGENCY_AFTER = re.compile(r"(?:[’']s)?(?:[ \t]+(?:[A-Z][\w&'\u2019-]*|of|for|and|the)){0,5}[ \t]+"
+                          + lexicon.table("speech.agency_heads").source().replace(" ", r"[ \t]+")
+                          + r"(?:[ \t]+\([A-Z][\w&-]{1,9}\))?")
 # Researchers' findings are what they say: "researchers determined that", "analysts found that".
 JUDGED_THAT = re.compile(r"\s+(?:also\s+)?(?:determined|assessed|found|concluded|believed?|believes)\s+"
                          r"(?:with\s+(?:\w+\s+){0,5}?)?that\b")
