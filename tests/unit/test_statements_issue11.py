@@ -134,13 +134,26 @@ def test_a_report_headlined_on_the_topic_keeps_its_quotes_issue_11(tmp_path):
     assert [s for s in d["said"] if s[0] == "person:ilse-marrow"]
 
 
+
+def _pipeline_statements(text: str) -> list[tuple[str | None, str]]:
+    from normwatch.ingest import process
+    from normwatch.model import Document, Meta, RawDoc
+    from normwatch.settings import Settings
+
+    raw = RawDoc(source="t.txt", raw_ref="t.txt", content=text, kind="text", meta=Meta(published="2025-01-01"))
+    doc = next(iter(process([raw], Settings(min_text_chars=20), use_prefilter=False)))
+    assert isinstance(doc, Document), doc
+    return [(s.speaker, doc.text[s.span.start:s.span.end]) for s in doc.statements]
+
+
 def test_a_state_body_the_kb_lacks_speaks_for_its_state_session_4():
-    text = PEOPLE + ("The Norwegian Police Security Service (PST) says that pro-Russian hackers took control of "
-                     "the operating systems of a dam. Taiwan's National Security Bureau (NSB) notes that the most "
-                     "significant cyber activity was recorded in the energy sector.")
-    _, got = run(text)
-    assert any(sp == "state:NOR" and t.startswith("pro-Russian hackers") for sp, _, t in got)
-    assert any(sp == "state:TWN" and t.startswith("the most significant") for sp, _, t in got)
+    pad = ("The statement came after weeks of reporting on a series of cyber intrusions into public networks, "
+           "which officials described as serious and persistent. ")
+    got = _pipeline_statements(pad + "The Norwegian Police Security Service (PST) says that pro-Russian hackers took "
+                               "control of the operating systems of a dam. Taiwan's National Security Bureau (NSB) "
+                               "notes that the most significant cyber activity was recorded in the energy sector. " + pad)
+    assert any(sp == "state:NOR" and t.startswith("pro-Russian hackers") for sp, t in got)
+    assert any(sp == "state:TWN" and t.startswith("the most significant") for sp, t in got)
     # a body that is acted on, not speaking, gives no statement
-    _, got = run(PEOPLE + "Hackers breached the Norwegian Police Security Service last year in a cyber attack.")
-    assert not any(sp == "state:NOR" for sp, _, _ in got)
+    got = _pipeline_statements(pad + "Hackers breached the Norwegian Police Security Service last year. " + pad)
+    assert not any(sp == "state:NOR" for sp, _ in got)
