@@ -45,7 +45,10 @@ CERTAINTIES = ("confirmed", "official", "alleged", "suspected", "denied")
 CHANNELS = ("state-organ", "state-sponsored-proxy", "patriotic-hackers", "criminal", "unknown")
 # How a claim's accused state is known: the text names it, or only a community assessment of the
 # threat actor the text names (the KB's threat-actor record, e.g. a MISP galaxy's suspected state).
-CLAIM_BASES = ("text", "community-assessment")
+# How a claim's accused state is known (issue 11): `text` the text names it; `kb-attribution` a
+# public attribution the curated KB records for the named threat actor (`state`, `attributed_by`);
+# `community-assessment` only an imported galaxy's suspected state of that actor, nobody's accusation
+CLAIM_BASES = ("text", "kb-attribution", "community-assessment")
 SUBSCRIPTION_ACTIONS = ("signed", "ratified", "acceded", "sponsored", "endorsed", "joined")
 
 

@@ -23,7 +23,10 @@ Besides the scorer's kinds, the report ends with accused states per document ("a
 filed under, and the same for denials. The scorer keys attributions by incident id, and a new
 incident's id cannot be foreseen by a gold file, so this is the number the issue-11 targets on
 accused states are read from. It also counts the documents whose gold accuses nobody and that
-nevertheless get an accused state (false accusations).
+nevertheless get an accused state (false accusations). A claim whose state rests on a community
+assessment alone (``basis: community-assessment``) does not count: the document accuses the named
+group, and the galaxy's suspected sponsor of that group is nobody's accusation (the claim keeps
+it, visible as its own basis).
 """
 
 from __future__ import annotations
@@ -114,8 +117,11 @@ def document_paths(gold: dict, corpus: Path, out_dir: Path) -> list[str]:
 
 
 def _accused(attributions, denied: bool) -> set[str]:
+    """Accused states of accusations (or of denials); a state resting on a community assessment alone
+    (``basis: community-assessment``, a galaxy's suspected state of a named group) is nobody's accusation."""
     return {a["accused"] for a in attributions
-            if a.get("accused") and (a.get("certainty") == "denied") == denied}
+            if a.get("accused") and (a.get("certainty") == "denied") == denied
+            and a.get("basis") != "community-assessment"}
 
 
 def _prf(tp: int, fp: int, found: int, required: int) -> dict:

@@ -16,11 +16,11 @@ import pytest
 
 from normwatch.evaluate import KINDS, load_gold, score
 from tests.conftest import shared_path
-from tests.eval import heldout_docs
+from tests.eval import blind_checks, heldout_docs
 from tests.eval import test_gold_files as gold_checks  # a module, so pytest does not collect its tests twice
+from tests.eval.blind_checks import CFR, TESTS
 
 BLIND = heldout_docs.HERE / "blind" / "blind.json"
-TESTS = heldout_docs.HERE.parent
 #: what the set must hold, by corpus folder (the brief of issue 4)
 KINDS_OF_DOCS = {"ungdc-cyber/": 3, "news-text/whitehouse": 1}
 NEWS_ARTICLES = 3
@@ -36,8 +36,7 @@ def _other_gold_files() -> list[Path]:
 
 
 def test_blind_structure_ids_and_enums():
-    gold_checks.test_structure_and_ids(BLIND)
-    gold_checks.test_enums(BLIND)
+    blind_checks.structure_and_enums(BLIND)
 
 
 def test_blind_has_the_promised_mix_of_documents():
@@ -53,29 +52,17 @@ def test_blind_has_the_promised_mix_of_documents():
 
 def test_blind_is_disjoint_from_every_other_gold_set():
     blind = _blind()["documents"]
-    others = {}
-    for f in _other_gold_files():
-        others.update(json.loads(f.read_text(encoding="utf-8"))["documents"])
+    others = blind_checks.documents_of(_other_gold_files())
     assert not set(blind) & set(others)
     assert not set(load_gold(BLIND).documents) & set(load_gold(heldout_docs.HERE / "gold").documents)
-    rows = lambda docs: {(d["derived_from"]["file"], d["derived_from"]["row"])  # noqa: E731
-                         for d in docs.values() if d.get("derived_from")}
-    assert not rows(blind) & rows(others)
+    assert not blind_checks.dataset_rows(blind) & blind_checks.dataset_rows(others)
 
 
 def test_blind_documents_appear_in_no_other_test_file():
     """A document named by another test or gold file may already have shaped the extractor."""
-    docs = _blind()["documents"].values()
-    patterns = [rf"\b{re.escape(Path(d['source']).stem)}\b" for d in docs if d.get("source")]
     # a tracker row is named by its key (cfr_row_N) or by a "row": N entry
-    patterns += [rf"(?:row_|\"row\":\s*){d['derived_from']['row']}\b" for d in docs if d.get("derived_from")]
-    own = {BLIND.resolve(), Path(__file__).resolve()}
-    hits = []
-    for f in TESTS.rglob("*"):
-        if f.suffix not in {".py", ".json", ".md", ".txt", ".jsonl", ".csv"} or f.resolve() in own or not f.is_file():
-            continue
-        text = f.read_text(encoding="utf-8", errors="replace")
-        hits += [(f.name, pat) for pat in patterns if re.search(pat, text)]
+    patterns = blind_checks.naming_patterns(_blind()["documents"], lambda d: "row_")
+    hits = blind_checks.files_naming(patterns, [TESTS], {BLIND, Path(__file__)})
     assert not hits, hits
 
 
@@ -98,7 +85,7 @@ def test_blind_speeches_come_from_other_years_and_states():
 
 @pytest.mark.corpus
 def test_blind_cfr_rows_differ_in_sponsor_and_type():
-    path = shared_path("corpus", "incidents", "cfr_cyber_operations_tracker_2005-2022.csv")
+    path = shared_path("corpus", *CFR.split("/"))
     wanted = {d["derived_from"]["row"] for d in _blind()["documents"].values() if d.get("derived_from")}
     with path.open(encoding="utf-8", newline="") as f:
         rows = [r for i, r in enumerate(csv.DictReader(f)) if i in wanted]
@@ -108,27 +95,18 @@ def test_blind_cfr_rows_differ_in_sponsor_and_type():
 
 
 def _texts() -> dict[str, str]:
-    corpus = shared_path("corpus")
-    shared_path("corpus", "incidents", "cfr_cyber_operations_tracker_2005-2022.csv")
-    return {k: heldout_docs.document_text(k, d, corpus) for k, d in _blind()["documents"].items()}
+    return blind_checks.texts(_blind(), CFR)
 
 
 @pytest.mark.corpus
 def test_blind_quotes_and_surfaces_are_in_the_documents():
-    missing = gold_checks.missing_strings(_blind(), _texts())
+    missing = blind_checks.missing_strings(_blind(), _texts())
     assert not missing, f"not found in the document text: {missing}"
 
 
 @pytest.mark.corpus
 def test_blind_derived_documents_carry_title_and_date(tmp_path):
-    data = _blind()
-    paths = heldout_docs.document_paths(data, shared_path("corpus"), tmp_path)
-    assert len(paths) == len(data["documents"])
-    for key, d in data["documents"].items():
-        if d.get("derived_from"):
-            rec = heldout_docs.cfr_record(shared_path("corpus") / d["derived_from"]["file"], d["derived_from"]["row"])
-            assert (rec["title"], rec["published"]) == (d["title"], d["published"])
-            assert Path(tmp_path / key).is_file()
+    assert not blind_checks.row_documents_problems(_blind(), tmp_path)
 
 
 @pytest.mark.corpus

@@ -9,23 +9,17 @@ from __future__ import annotations
 
 import csv
 import json
-import re
 from pathlib import Path
 
 import pytest
 
 from normwatch.evaluate import KINDS, load_gold, score
 from tests.conftest import shared_path
-from tests.eval import heldout_docs
+from tests.eval import blind_checks, heldout_docs
 from tests.eval import test_gold_files as gold_checks  # a module, so pytest does not collect its tests twice
+from tests.eval.blind_checks import CFR, DCID, RESERVED_SESSIONS, ROOT, TESTS
 
 BLIND40 = heldout_docs.HERE / "blind40" / "blind40.json"
-TESTS = heldout_docs.HERE.parent
-ROOT = TESTS.parent
-CFR = "incidents/cfr_cyber_operations_tracker_2005-2022.csv"
-DCID = "incidents/DCID_2.0_public_June2020_sheet.csv"
-#: UN General Debate sessions kept for evaluation (HELPERS.md): no blind40 speech may come from them
-RESERVED_SESSIONS = {62, 68, 69, 71, 73, 74, 76, 77, 79}
 #: official statements among the news-text documents: five attributions or denials (or the report of
 #: one: the EU's, the White House's, China's denial, the UK's) and one statement of cyber diplomacy
 OFFICIAL = {"whitehouse_0019.txt", "whitehouse_0025.txt", "articleMD_0006.txt", "articleMD_0050.txt",
@@ -50,19 +44,16 @@ def _kind(key: str, d: dict) -> str:
 
 def _other_gold_files() -> list[Path]:
     here = heldout_docs.HERE
-    return [*sorted((here / "gold").glob("*.json")), here / "heldout" / "heldout.json", here / "blind" / "blind.json"]
+    return [*sorted((here / "gold").glob("*.json")), here / "heldout" / "heldout.json", here / "blind" / "blind.json",
+            here / "sealed" / "sealed.json"]
 
 
 def _texts() -> dict[str, str]:
-    corpus = shared_path("corpus")
-    shared_path("corpus", *CFR.split("/"))
-    shared_path("corpus", *DCID.split("/"))
-    return {k: heldout_docs.document_text(k, d, corpus) for k, d in _blind40()["documents"].items()}
+    return blind_checks.texts(_blind40(), CFR, DCID)
 
 
 def test_blind40_structure_ids_and_enums():
-    gold_checks.test_structure_and_ids(BLIND40)
-    gold_checks.test_enums(BLIND40)
+    blind_checks.structure_and_enums(BLIND40)
 
 
 def test_blind40_has_the_promised_mix_of_documents():
@@ -75,9 +66,9 @@ def test_blind40_has_the_promised_mix_of_documents():
     assert OFFICIAL <= set(docs)
     for key, d in docs.items():
         if _kind(key, d) == "speeches":
-            m = re.fullmatch(r"([A-Z]{3})_(\d+)_\d{4}\.txt", Path(d["source"]).name)
-            assert m and int(m.group(2)) not in RESERVED_SESSIONS, key
-            assert d.get("speaker") == f"state:{m.group(1)}", key
+            state_session = blind_checks.speech_session(d)
+            assert state_session and state_session[1] not in RESERVED_SESSIONS, key
+            assert d.get("speaker") == f"state:{state_session[0]}", key
 
 
 def test_blind40_official_documents_carry_an_official_claim_or_a_denial():
@@ -97,34 +88,21 @@ def test_blind40_official_documents_carry_an_official_claim_or_a_denial():
 
 def test_blind40_is_disjoint_from_every_other_gold_set():
     blind = _blind40()["documents"]
-    others: dict = {}
-    for f in _other_gold_files():
-        others.update(json.loads(f.read_text(encoding="utf-8"))["documents"])
-    origin = heldout_docs.SHARED / "gold" / "origin.json"
-    if origin.is_file():  # the shared gold set; without ../shared only the repository's sets are compared
-        others.update(json.loads(origin.read_text(encoding="utf-8"))["documents"])
+    others = blind_checks.documents_of(_other_gold_files(), origin=True)
     assert not set(blind) & set(others)
-    names = lambda docs: {Path(d["source"]).name for d in docs.values() if d.get("source")}  # noqa: E731
-    assert not names(blind) & names(others)
-    rows = lambda docs: {(d["derived_from"]["file"], d["derived_from"]["row"])  # noqa: E731
-                         for d in docs.values() if d.get("derived_from")}
-    assert not rows(blind) & rows(others)
+    assert not blind_checks.source_names(blind) & blind_checks.source_names(others)
+    assert not blind_checks.dataset_rows(blind) & blind_checks.dataset_rows(others)
+
+
+def _row_prefix(d: dict) -> str:
+    """A dataset row is named by its key (cfr_row_N, dcid_row_N)."""
+    return f"{'dcid' if 'DCID' in d['derived_from']['file'] else 'cfr'}_row_"
 
 
 def test_blind40_documents_appear_in_no_other_test_or_bench_file():
     """A document named by another test, gold or bench file may already have shaped the extractor."""
-    docs = _blind40()["documents"].values()
-    patterns = [rf"\b{re.escape(Path(d['source']).stem)}\b" for d in docs if d.get("source")]
-    # a dataset row is named by its key (cfr_row_N, dcid_row_N) or by a "row": N entry
-    patterns += [rf"(?:{'dcid' if 'DCID' in d['derived_from']['file'] else 'cfr'}_row_|\"row\":\s*)"
-                 rf"{d['derived_from']['row']}\b" for d in docs if d.get("derived_from")]
-    own = {BLIND40.resolve(), Path(__file__).resolve()}
-    hits = []
-    for f in [*TESTS.rglob("*"), *(ROOT / "bench").rglob("*")]:
-        if f.suffix not in {".py", ".json", ".md", ".txt", ".jsonl", ".csv"} or f.resolve() in own or not f.is_file():
-            continue
-        text = f.read_text(encoding="utf-8", errors="replace")
-        hits += [(f.name, pat) for pat in patterns if re.search(pat, text)]
+    patterns = blind_checks.naming_patterns(_blind40()["documents"], _row_prefix)
+    hits = blind_checks.files_naming(patterns, [TESTS, ROOT / "bench"], {BLIND40, Path(__file__)})
     assert not hits, hits
 
 
@@ -143,22 +121,13 @@ def test_blind40_cfr_rows_include_sponsorless_ones_that_accuse_nobody():
 
 @pytest.mark.corpus
 def test_blind40_quotes_and_surfaces_are_in_the_documents():
-    missing = gold_checks.missing_strings(_blind40(), _texts())
+    missing = blind_checks.missing_strings(_blind40(), _texts())
     assert not missing, f"not found in the document text: {missing}"
 
 
 @pytest.mark.corpus
 def test_blind40_row_documents_carry_title_and_date(tmp_path):
-    data = _blind40()
-    corpus = shared_path("corpus")
-    paths = heldout_docs.document_paths(data, corpus, tmp_path)
-    assert len(paths) == len(data["documents"])
-    for key, d in data["documents"].items():
-        if d.get("derived_from"):
-            rec = heldout_docs.row_record(corpus, d["derived_from"])
-            assert (rec["title"], rec["published"]) == (d["title"], d["published"]), key
-            assert rec["text"].strip(), key
-            assert json.loads((tmp_path / key).read_text(encoding="utf-8"))["text"] == rec["text"]
+    assert not blind_checks.row_documents_problems(_blind40(), tmp_path)
 
 
 @pytest.mark.corpus

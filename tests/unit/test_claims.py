@@ -97,11 +97,11 @@ def test_the_victim_state_is_not_accused():
     assert "state:IRN" in accused(doc)
 
 
-def test_a_threat_actor_alias_gives_the_state_on_community_assessment():
+def test_a_threat_actor_alias_gives_the_state_on_the_kbs_attribution():
     doc = extract("APT28 sent phishing emails to journalists and researchers in 2023. " + PADDING * 2)
     c = claim_of(doc, "state:RUS")
     assert c.actor == "threat-actor:apt28"
-    assert c.basis == "community-assessment"  # the text names no state: the KB's record of the group does
+    assert c.basis == "kb-attribution"  # the text names no state: the KB's record of a public attribution does
     assert c.certainty != "official"  # the certainty is the text's, not the KB's
 
 

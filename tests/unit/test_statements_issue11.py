@@ -96,3 +96,39 @@ def test_voice_cues_are_lexicon_tables_issue_11():
         assert lexicon.items(name)
     assert lexicon.pattern("topic.tech_concern").search("sovereignty in the digital age")
     assert not lexicon.pattern("topic.tech_concern").search("digital technologies for farmers and schools")
+
+
+def _extract(tmp_path, text: str) -> dict:
+    """The full pipeline (real KB) on one invented text, as `normwatch extract` gives it."""
+    import json
+
+    from click.testing import CliRunner
+
+    from normwatch.cli import cli
+
+    f = tmp_path / "doc.txt"
+    f.write_text(text, encoding="utf-8")
+    res = CliRunner().invoke(cli, ["extract", str(f), "--format", "jsonl"], env={"NORMWATCH_MIN_TEXT_CHARS": "20"})
+    assert res.exit_code == 0, res.output
+    d = json.loads(res.output.splitlines()[0])
+    t = d["doc"]["text"]
+    d["said"] = [(s["speaker"], s["direct"], t[s["span"][0]:s["span"][1]]) for s in d["statements"]]
+    return d
+
+
+def test_an_organisations_staff_speak_for_it_issue_11(tmp_path):
+    d = _extract(tmp_path, "Hackers hit many accounts with phishing and malware last year.\n\n"
+                           "Google Threat Intelligence Group (GTIG) researchers determined that the campaign started "
+                           "in April and went on until June.\n\nMicrosoft analysts say the cyberattack was the work of "
+                           "a state.\n")
+    assert ("org:google", False, "the campaign started in April and went on until June") in d["said"]
+    assert ("org:microsoft", False, "the cyberattack was the work of a state") in d["said"]
+
+
+def test_a_report_headlined_on_the_topic_keeps_its_quotes_issue_11(tmp_path):
+    filler = "The shipyard employs many workers in the region and the harbour is busy all year round.\n" * 12
+    text = ("Russian hackers steal app passwords from academics\n\n" + filler
+            + "Analysts at the lab checked the messages sent to the targets over two months.\n"
+            + '"The attackers were patient and careful," Professor Ilse Marrow said.\n')
+    d = _extract(tmp_path, text)
+    assert [s for s in d["said"] if s[0] == "person:ilse-marrow"]

@@ -48,7 +48,11 @@ GROUP_VICTIM_BEFORE = lexicon.pattern("attribution.group_victim_before")
 SUBJECTLESS_START = lexicon.pattern("attribution.subjectless_start")
 PRO_BEFORE = lexicon.pattern("attribution.pro_before")
 TARGET_BEFORE = lexicon.pattern("attribution.target_before")
-_LINKED_ADJECTIVE = re.compile(r"(?:backed|sponsored|linked|affiliated|aligned|nexus|directed)$")  # "IRGC-affiliated"  # the incidents stage's victim slot
+EARLIER_VIEW = lexicon.pattern("attribution.earlier_view")
+LATER_VIEW = lexicon.pattern("attribution.later_view")
+DEBRIS_POSSESSIVE = lexicon.pattern("attribution.debris_possessive")
+INDIVIDUAL_AFTER = lexicon.pattern("attribution.individual_after")
+_LINKED_ADJECTIVE = lexicon.pattern("attribution.linked_adjective")  # "IRGC-affiliated"
 
 
 @lru_cache(maxsize=512)
@@ -92,21 +96,30 @@ def _text_channel(sentence: str) -> str | None:
 def is_accused(text: str, m: M) -> bool:
     """A state mention in the slot of the accused."""
     before = text[max(0, m.start - 60):m.start]
-    after = text[m.end:m.end + 40]
+    after = following(text, m.end, 40)
     if m.how in ("adjective", "demonym", "name") and COMPANY_AFTER.match(after):
         return False  # "Israeli technology firm NSO Group", "Czech-based Avast": a company's home
     if re.match(r"-based\b", after):
         # "Russia-based hackers" blames; "a Russia-based cybersecurity company" only locates
         return bool(ACTOR_NOUN.match(after[6:]))
-    if ACTS_AGAINST.match(text[m.end:m.end + 80]) and not ACCUSED_AFTER.match(after):
+    if ACTS_AGAINST.match(following(text, m.end, 80)) and not ACCUSED_AFTER.match(after):
         return False  # "Russia's FSB arrested members of REvil": a state acting against a group
     vs = VERSUS.match(after)
     if vs:
         # "Russia v. Estonia" accuses Russia; "United States v. Ding Xiaoyang" is a court caption
         return _state_follows(text, m.end + vs.end())
+    if m.how in ("adjective", "demonym") and INDIVIDUAL_AFTER.match(after):
+        return False  # "the Ukrainian hacker is facing charges": one person's nationality
     around = text[max(0, m.start - 90):m.start]
-    if LINKED_BEFORE.search(around) or LOCATED_BEFORE.search(around):
+    if LINKED_BEFORE.search(around):
         return True
+    located = LOCATED_BEFORE.search(around)
+    if located:
+        # "an email allegedly from the U.S. State Department": a body of the state, not doers located
+        # there; an agency is the doers' home only after a doer noun ("hackers from the GRU")
+        if m.kind == "org":
+            return bool(ACTOR_NOUN.match(" " + located.group(0).split()[0]))
+        return not GOV_BODY_AFTER.match(after)
     if ACCUSED_BEFORE.search(before) and not NOT_ACCUSED_BEFORE.search(before):
         return True
     if PRO_BEFORE.search(before):
@@ -116,6 +129,8 @@ def is_accused(text: str, m: M) -> bool:
     acc = ACCUSED_AFTER.match(after)
     if acc and re.match(r"[ \t]*(?:\n|$)", after[acc.end():]) and not re.search(r"\s(?:by|to|for)\b", acc.group(0)):
         return False  # a headline's "US banks hacked": a participle with nothing after it is passive
+    if acc and re.match(r"\s+by\b", after[acc.end():]):
+        return False  # "Ukraine's networks hacked by ...": a participle before its agent is passive
     if acc:
         # "IRGC-affiliated business interests" are the group's, not its deeds (only the adjective
         # form: in "the GRU targeted the internet provider" the company is the victim)
@@ -129,6 +144,23 @@ def is_accused(text: str, m: M) -> bool:
     if re.match(r"[’']s\s", after) and ACTOR_NOUN.match(after[3:]):
         return True
     return False
+
+
+def following(text: str, pos: int, n: int) -> str:
+    """The `n` characters after `pos`, with a dataset's encoding debris for an apostrophe read as "’s"."""
+    after = text[pos:pos + n]
+    debris = DEBRIS_POSSESSIVE.match(after)
+    return "’s" + after[debris.end():] if debris else after
+
+
+def superseded(text: str, s_start: int, s_end: int) -> int | None:
+    """Where a sentence turns from an earlier attribution to the one that replaced it ("originally
+    believed to be the work of Russian actors, was later attributed to Iran"); None when it does not."""
+    first = EARLIER_VIEW.search(text, s_start, s_end)
+    if not first:
+        return None
+    turn = LATER_VIEW.search(text, first.end(), s_end)
+    return turn.start() if turn else None
 
 
 def _state_follows(text: str, pos: int) -> bool:
@@ -172,3 +204,10 @@ def group_state(kb: Any, group_id: str) -> tuple[str | None, str | None]:
     rec = kb_get(kb, group_id) or {}
     cat = rec.get("category")
     return rec.get("state") or rec.get("suspected_state"), None if cat == "unknown" else cat
+
+
+def group_basis(kb: Any, group_id: str) -> str:
+    """How the KB ties a threat actor to its state: ``kb-attribution`` when the curated record holds a
+    public attribution (`state`), ``community-assessment`` when only a galaxy's `suspected_state` does."""
+    rec = kb_get(kb, group_id) or {}
+    return "kb-attribution" if rec.get("state") else "community-assessment"

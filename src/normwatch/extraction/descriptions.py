@@ -19,21 +19,18 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 from .gazetteer import Gazetteer, fold
+from ..kb import lexicon
 
 MAX_SENTENCE = 2000
 YEAR = re.compile(r"(?<![\d/-])(19[89]\d|20[0-4]\d)(?![\d/-])")
 
-# Nouns that make a body + year a reference to that body's output.
-REPORT_WORDS = re.compile(
-    r"\b(?:report|reports|consensus report|recommendations|norms|conclusions|framework|outcome|"
-    r"code|convention|declaration|resolution|guidelines|principles)\b",
-    re.I,
-)
-# What a report of a body is also called: "the GGE's recommendations", "the 2015 GGE norms".
-REPORT_KIN = frozenset({"report", "reports", "recommendations", "conclusions", "outcome", "norms"})
+# The cue words live in kb/data/lexicon/descriptions.yaml (an analyst extends them there); the
+# rules below that combine them with mentions and years are the mechanism.
+REPORT_WORDS = lexicon.pattern("descriptions.report_words")
+REPORT_KIN = frozenset(w.lower() for w in lexicon.items("descriptions.report_kin"))
 NEAR_YEAR = 40  # characters between a body's name and its year
-_RANGE_AFTER = re.compile(r"\s*(?:[-–—]|to|until|through)\s*(?:19|20)?\d\d\b")
-_RANGE_BEFORE = re.compile(r"(?:\b(?:19|20)\d\d\s*(?:[-–—]|to|until|through)\s*|\b(?:from|since|between)\s+)$", re.I)
+_RANGE_AFTER = lexicon.pattern("descriptions.year_range_after")
+_RANGE_BEFORE = lexicon.pattern("descriptions.year_range_before")
 
 
 def _in_range(text: str, ys: int, ye: int) -> bool:
@@ -41,25 +38,10 @@ def _in_range(text: str, ys: int, ye: int) -> bool:
     return bool(_RANGE_AFTER.match(text, ye) or _RANGE_BEFORE.search(text[max(0, ys - 16):ys]))
 
 
-UPDATE = re.compile(
-    r"\b(?:(?:the|this|that|its|an?)\s+(?:[\w-]+\s+){0,2}?(?:(?:was|were|has|had|have|is|been)\s+){1,2})?"
-    r"(?:updated|revised|amended|re-?submitted|re-?issued|renewed|expanded)\b",
-    re.I,
-)
-INCIDENT_TYPES = {
-    "ddos": r"ddos|denial[- ]of[- ]service",
-    "espionage": r"espionage|spying|spied|cyber-?espionage",
-    "sabotage": r"sabotage",
-    "wiper": r"wiper",
-    "ransomware": r"ransomware",
-    "data-theft": r"data theft|stole|stolen|exfiltrat\w*|breach",
-    "defacement": r"defac\w+",
-    "supply-chain": r"supply[- ]chain",
-    "influence": r"disinformation|influence operation|election interference|hack-and-leak",
-}
-INCIDENT_GENERIC = r"attack|attacks|cyberattacks?|cyber-attacks?|hack|hacks|hacking|intrusions?|incidents?|operations?|campaigns?"
-_TYPE_RE = {t: re.compile(rf"\b(?:{p})\b", re.I) for t, p in INCIDENT_TYPES.items()}
-_GENERIC_RE = re.compile(rf"\b(?:{INCIDENT_GENERIC})\b", re.I)
+UPDATE = lexicon.pattern("descriptions.update")
+_TYPE_RE = {t: lexicon.pattern("descriptions.kb_type_" + t.replace("-", "_"))
+            for t in lexicon.items("incidents.incident_types")}
+_GENERIC_RE = lexicon.pattern("descriptions.incident_generic")
 _V_PREFIX = re.compile(r"\b[A-Z][a-z]+\s+v(?:s)?\.\s*$")
 
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from .attrib_cues import ACCUSED_AFTER, FORMAL_BLAME, GROUP_VICTIM_BEFORE, certainty, channel, group_state, is_accused, is_claimant
+from .attrib_cues import (ACCUSED_AFTER, FORMAL_BLAME, GROUP_VICTIM_BEFORE, certainty, channel, following, group_basis,
+                          group_state, is_accused, is_claimant, superseded)
 from .cues import M, coordinated, kb_get
-from .incident_cues import AGENT, ATTRIB_VERB, GOV_SUBJECT, INCIDENT_NOUN_AFTER, STATE_AGENT, STATE_BODY
+from .incident_cues import AGENT, ATTRIB_VERB, GOV_SUBJECT, INCIDENT_NOUN_AFTER, STATE_AGENT, STATE_BODY, victim_slot
 from .incident_match import Hit
 from ..model import Attribution, Document, Span
 
@@ -88,6 +89,7 @@ def attributions(doc: Document, kb: Any, h: Hit, s: Span, states: list[M], group
         if cid not in claimants:
             claimants.append(cid)
     actor_of: dict[str, str] = {}  # accused state -> the threat actor it came through
+    stateless: dict[str, str | None] = {}  # named threat actors with no known state -> category
     for g in groups:
         if g.kind == "state":  # a back-reference to the state a short report accused before
             accused.append((g.id, None))
@@ -102,8 +104,15 @@ def attributions(doc: Document, kb: Any, h: Hit, s: Span, states: list[M], group
         if st:
             accused.append((st, cat))
             actor_of.setdefault(st, g.id)
+        elif g.id not in stateless:
+            stateless[g.id] = cat  # a named group the KB ties to no state
+    # "The Australian government launched cyberattacks against ... Australians", "Morocco's government used
+    # Pegasus to target activists in Morocco": a state named as the subject doing it is a doer even where
+    # its own people are the victims
+    own = {m.id for m in states if m.id == h.victim and m not in claim_ms and not victim_slot(text, m)
+           and ACCUSED_AFTER.match(following(text, m.end, 40)) and is_accused(text, m)}
     # "The FSB and the GRU have conducted ...": a doer's coordinated partners are doers too
-    doers = [m for m in both if m not in claim_ms and m.id != h.victim and is_accused(text, m)]
+    doers = [m for m in both if m not in claim_ms and (m.id != h.victim or m.id in own) and is_accused(text, m)]
     # (only a run that is the subject of the verb after it: in "Russia v. Estonia and Russia v. Georgia"
     # Estonia is no partner of the second Russia)
     partners = {id(p) for d in doers if ACCUSED_AFTER.match(text[d.end:d.end + 40])
@@ -112,8 +121,10 @@ def attributions(doc: Document, kb: Any, h: Hit, s: Span, states: list[M], group
         st = org_state(kb, m.id)
         if st and m not in claim_ms and (m in doers or id(m) in partners):
             accused.append((st, "state-organ"))
+    # "originally believed to be the work of Russian or North Korean actors, was later attributed to Iran"
+    turn = superseded(text, s.start, s.end)
     for m in states:
-        if m.id == h.victim or m in claim_ms:
+        if (m.id == h.victim and m.id not in own) or m in claim_ms or (turn is not None and m.end <= turn):
             continue
         if m in doers or id(m) in partners:
             # "carried out by the Islamic Republic of Iran": the state itself is named as the doer
@@ -124,8 +135,19 @@ def attributions(doc: Document, kb: Any, h: Hit, s: Span, states: list[M], group
         # "Russia denied any role in ...": the one denying is the one accused
         accused = [(c, None) for c in claimants if c.startswith("state:")]
         claimants = []
-    # the victim does not attack itself (a victim's own agency named in the sentence is its responder)
-    accused = [(a, c) for a, c in accused if a != h.victim]
+    # the victim does not attack itself (a victim's own agency named in the sentence is its responder),
+    # unless the text names the state itself as the doer
+    accused = [(a, c) for a, c in accused if a != h.victim or a in own]
+    if accused and len(stateless) == 1:
+        # "DarkUniverse was a threat group affiliated with Russia": the one group named is the channel
+        # of the state the text accuses
+        only = next(iter(stateless))
+        for a, _ in accused:
+            actor_of.setdefault(a, only)
+    elif not accused and cert != "denied":
+        # an actor-only claim: a named threat actor with no known state is accused by itself
+        # (accused null, the actor kept), so the claim and its incident are not lost
+        return _actor_only(doc, kb, s, stateless, claimants, cert, orgs)
     if not accused:
         return []
     speaker = statement_speaker(doc, s)
@@ -157,6 +179,23 @@ def attributions(doc: Document, kb: Any, h: Hit, s: Span, states: list[M], group
                 via = "state-organ"
             # the state is the text's own word when the text names it anywhere; otherwise only the
             # KB's record of the named threat actor links them (a community assessment)
-            basis = "community-assessment" if acc in actor_of and not text_names(doc, kb, acc) else "text"
+            basis = "text" if acc not in actor_of or text_names(doc, kb, acc) else group_basis(kb, actor_of[acc])
             out.append(Attribution(acc, who, c, via, s, actor_of.get(acc), basis))
+    return out
+
+
+def _actor_only(doc: Document, kb: Any, s: Span, stateless: dict[str, str | None], claimants: list[str],
+                cert: str, orgs: list[M]) -> list[Attribution]:
+    """Claims against named threat actors the KB ties to no state: accused null, the actor named."""
+    text = doc.text
+    speaker = statement_speaker(doc, s) or (doc.meta.speaker if not claimants else None)
+    who_all: list[str | None] = [speaker] if speaker else (claimants or [None])
+    out = []
+    for gid, cat in stateless.items():
+        for who in who_all:
+            c = cert
+            if cert == "official" and (who is None or not governmental(kb, who)):
+                c = "alleged"  # no government is named as making it
+            via = channel(without_other_organs(kb, text, s, orgs, ""), cat)
+            out.append(Attribution(None, who, c, via, s, gid, "text"))
     return out

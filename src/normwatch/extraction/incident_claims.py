@@ -32,14 +32,15 @@ from .incident_cues import (
     ATTACK_VERB,
     ATTRIB_VERB,
     CYBER_SENTENCE,
-    HYPOTHETICAL,
     PERPETRATOR_REF,
     REFERS_BACK_ONE,
+    hypothetical,
     sentence_type,
     victim_slot,
 )
-from .incident_dates import is_short_report
+from .incident_dates import in_lead, is_short_report, lead_end
 from .incident_match import Hit
+from ..kb import lexicon
 from ..model import Attribution, Claim, Document, Incident, Span, slugify
 
 # a word then "?" at the sentence's end; "??" and ".?" are encoding debris in some datasets, not questions
@@ -75,12 +76,12 @@ def sentence_claims(doc: Document, kb: Any, sents: list[Span], ms: list[M], incs
         # a sentence is a claim when it attributes, or tells an attack with its doer; a policy
         # sentence naming "Russian hackers" without either is not
         # (a short report may only profile its doer: "A Chinese-linked threat actor group active in ...")
-        profile = short and any(m.how in ("adjective", "demonym") and is_accused(text, m)
-                                for m in within(states, s.start, s.end))
+        # ("DarkUniverse was a threat group affiliated with Russia": a doer linked to a named state)
+        profile = short and any(is_accused(text, m) for m in within(states, s.start, s.end))
         if not (ATTRIB_VERB.search(text, s.start, s.end) or ATTACK_VERB.search(text, s.start, s.end)
                 or ATTACK.search(text, s.start, s.end) or profile):
             continue
-        if HYPOTHETICAL.search(text, s.start, s.end) and not ATTRIB_VERB.search(text, s.start, s.end):
+        if hypothetical(text, s.start, s.end) and not ATTRIB_VERB.search(text, s.start, s.end):
             continue
         if QUESTION_END.search(text, s.start, s.end) and "??" not in text[s.start:s.end]:
             continue  # a question ("is the announcement going to blame these hackers?") claims nothing
@@ -111,13 +112,15 @@ def sentence_claims(doc: Document, kb: Any, sents: list[Span], ms: list[M], incs
         if a.via != "unknown" and a.accused:
             via_of.setdefault(a.accused, a.via)
     out: list[Claim] = []
+    # a news lead's claim stands for the report's own story only when the text names no incident
+    lead_story = not incs
     for i, s, victim, atts in found:
         atts = [replace(a, via=via_of[a.accused]) if a.via == "unknown" and a.accused in via_of else a for a in atts]
         inc = _referred(text, s, i, sents, told, incs) or _one_incident(doc, incs, victim)
         if inc is not None and any(a.accused == inc.victim for a in atts):
             inc = None  # "China accuses the US of cyberattacks" in a report on a US-victim hack: another matter
         if inc is None:
-            inc = _new_incident(doc, kb, s, victim, atts, incs)
+            inc = _new_incident(doc, kb, s, victim, atts, incs, lead_story)
         for a in atts:
             out.append(Claim(a.accused, a.claimant, a.certainty, a.via, a.evidence, a.actor,
                              inc.incident if inc else None, a.basis))
@@ -175,7 +178,7 @@ def _one_incident(doc: Document, incs: list[Incident], victim: str | None) -> In
 
 
 def _new_incident(doc: Document, kb: Any, s: Span, victim: str | None, atts: list[Attribution],
-                  incs: list[Incident]) -> Incident | None:
+                  incs: list[Incident], lead_story: bool = False) -> Incident | None:
     """A new incident from the claim's victim, time, type and actor; None when they are too few to name one."""
     text = doc.text
     actor = next((a.actor for a in atts if a.actor), None)
@@ -186,6 +189,12 @@ def _new_incident(doc: Document, kb: Any, s: Span, victim: str | None, atts: lis
     year = dates[0].iso[:4] if dates else None
     if year is None and is_short_report(doc):
         year = (doc.meta.published or "")[:4] or None  # a short report's own date is its incident's
+    elif lead_story and in_lead(doc, s) and not is_short_report(doc):
+        # a news report's headline and lead tell the story it is dated by: a claim there without a
+        # year or a type is about that story (its own date, the type its lead names), unless the
+        # text named an incident already (then the story is that one, and the claim stays unfiled)
+        year = year or (doc.meta.published or "")[:4] or None
+        typ = typ or sentence_type(text, Span(0, lead_end(doc)))
     if not (year and typ):
         return None  # "an attack on Germany" or "APT28 in 2021" names no one incident
     iid = new_incident_id(kb, victim, year, typ, actor)
@@ -217,9 +226,8 @@ def new_incident_id(kb: Any, victim: str | None, year: str | None, typ: str | No
     return "incident:" + "-".join(p for p in (head, year, typ) if p)
 
 
-TYPE_WORDS = {"ddos": "DDoS attack", "ransomware": "Ransomware attack", "wiper": "Wiper attack",
-              "supply-chain": "Supply-chain compromise", "defacement": "Defacement", "data-theft": "Data theft",
-              "espionage": "Espionage", "sabotage": "Sabotage", "influence": "Influence operation"}
+# a new incident's title words per type: kb/data/lexicon/incidents.yaml, in the order of incident_types
+TYPE_WORDS = dict(zip(lexicon.items("incidents.incident_types"), lexicon.items("incidents.incident_titles"), strict=True))
 
 
 def incident_title(kb: Any, victim: str | None, year: str | None, typ: str | None, actor: str | None = None) -> str:

@@ -91,6 +91,17 @@ NOT_DONE = lexicon.pattern("incidents.not_done")
 PERPETRATOR_REF = lexicon.pattern("incidents.perpetrator_ref")
 
 
+def hypothetical(text: str, start: int, end: int) -> bool:
+    """The sentence tells an attack that did not (or not yet) happen. A deed told before the modal
+    stands: in "hackers broke into the university to collect data they could use", the hedge is
+    about the later use, not the break-in."""
+    h = HYPOTHETICAL.search(text, start, end)
+    if h is None:
+        return False
+    deed = ATTACK_VERB.search(text, start, h.start())
+    return deed is None or bool(NOT_DONE.search(text, max(start, deed.start() - 30), deed.start()))
+
+
 def victim_object(text: str, verb_end: int, bound: int, window: int = 90) -> re.Match | None:
     """The victim noun in the object of an attack verb ("targeted journalists", "hacked the ministry's servers")."""
     return VICTIM_OBJECT.search(text, verb_end, min(bound, verb_end + window))

@@ -25,9 +25,9 @@ from .incident_attrib import org_state
 from .incident_cues import (
     ATTACK,
     ATTACK_VERB,
-    HYPOTHETICAL,
     NOT_DONE,
     RELATIVE_TIME,
+    hypothetical,
     is_origin,
     people_victim,
     sentence_type,
@@ -120,7 +120,7 @@ def _accusation(doc: Document, kb: Any, s: Span, states: list[M], victims: list[
                 frame: Frame | None) -> Hit | None:
     """A perpetrator's attack verb on an identifiable victim: an incident without a time."""
     text = doc.text
-    if HYPOTHETICAL.search(text, s.start, s.end):
+    if hypothetical(text, s.start, s.end):
         return None
     verb = next((v for v in ATTACK_VERB.finditer(text, s.start, s.end)
                  if not NOT_DONE.search(text, max(s.start, v.start() - 30), v.start())), None)

@@ -24,7 +24,7 @@ THAT_AFTER = re.compile(rf"\s{{1,3}}{_AUX}((?:{THAT_VERBS}))(?:\s+[\w,]+){{0,6}}
 # "said" + a clause without "that": it opens with a determiner or pronoun, or a capitalised
 # word that is not a time expression ("said SVR hackers orchestrated ...", not "said Monday").
 SAID_CLAUSE = re.compile(
-    rf"\s{{1,3}}{_AUX}(sa(?:id|ys)|claim(?:ed|s)|believ(?:ed|es)|alleg(?:ed|es)|argu(?:ed|es)|contend(?:ed|s))\s+"
+    rf"\s{{1,3}}{_AUX}(sa(?:id|ys|y)|claim(?:ed|s)?|believ(?:ed|es|e)|alleg(?:ed|es|e)|argu(?:ed|es|e)|contend(?:ed|s)?)\s+"
     r"(?=(?:the|it|its|this|they|there|he|she|we|his|her|their|a|an)\s|\d"
     # or any other lower-case word that is not a preposition, time word or conjunction: "said
     # member states were ...", "said under normal circumstances, ...", "said these challenges ..."
@@ -54,8 +54,9 @@ LOOSE_MODIFIER = re.compile(
 )
 # The source named last, after the reported clause: "<clause>, security firm X said this week."
 SOURCE_LAST = re.compile(
-    rf"\s{{1,3}}{_AUX}(?:sa(?:id|ys)|added|noted|told\s[\w ]{{1,30}}?|reported|wrote|warned|claimed|confirmed|"
-    r"announced|stated)(?:\s+(?:on|in|at|this|last|a|an|the|earlier|late|early|[A-Z]?[a-z]+day|week|month|"
+    # (plural present too: "..., the researchers say", "..., Citizen Lab researchers explain")
+    rf"\s{{1,3}}{_AUX}(?:sa(?:id|ys|y)|add(?:ed|s)?|not(?:ed|es|e)|told\s[\w ]{{1,30}}?|reported|wrote|warn(?:ed|s)?|"
+    r"claim(?:ed|s)?|confirm(?:ed|s)?|announced|stated|explain(?:ed|s)?|believ(?:ed|es|e))(?:\s+(?:on|in|at|this|last|a|an|the|earlier|late|early|[A-Z]?[a-z]+day|week|month|"
     r"year|statement|report|interview|release|blog|post|today|yesterday)){0,5}"
     # the sentence ends, or goes on with a relative or a second verb: "..., he added, which he said ..."
     r"(?:\s*$|,\s+(?:which|who|as|and|but|while|adding|saying|noting)\b)"

@@ -11,6 +11,7 @@ import re
 from bisect import bisect_right
 from typing import Any
 
+from ..kb import lexicon
 from ..model import Actor, Document, Mention, Span
 from .quotes import find_quotes, inside
 from .speech import ISSUED_AFTER_SUBJECT, SPEECH_AFTER_SUBJECT, joint_opening
@@ -58,8 +59,11 @@ def speaking_entities(doc: Document, kb: Any, ms: list[Mention], listed: list[Ac
     speaker = doc.meta.speaker if doc.meta else None
     if speaker and speaker not in have and not speaker.startswith("person:"):
         speaking.append(speaker)
+    extra: dict[str, list[Span]] = {}
     for m in ms:
-        if m.kind not in AFFILIATING or m.how in NOT_SUBJECT_HOW or m.kb_id in speaking or m.kb_id in have:
+        if m.kind not in AFFILIATING or m.how in NOT_SUBJECT_HOW or m.kb_id in have:
+            continue
+        if _staff_speak(text, m, speaking, extra) or m.kb_id in speaking:
             continue
         after = m.span.end
         paren = PARENTHESIS.match(text, after, min(len(text), after + 40))
@@ -76,7 +80,6 @@ def speaking_entities(doc: Document, kb: Any, ms: list[Mention], listed: list[Ac
             if text[m.span.end : m.span.end + 2] in ("'s", "\u2019s"):
                 continue
             speaking.append(m.kb_id)
-    extra: dict[str, list[Span]] = {}
     # "the Dutch government said", "Czech authorities confirmed": the adjective's state speaks.
     for m in ms:
         # ("the UK government believes", "US officials say": a name or acronym works the same way)
@@ -113,6 +116,25 @@ def speaking_entities(doc: Document, kb: Any, ms: list[Mention], listed: list[Ac
         # An agency speaks for its state, a sub-unit for its organisation; a state for itself.
         out.append(Actor(sid, kind, name, None, affiliation_of(sid, kb), spans))
     return out
+
+
+# Researchers' findings are what they say: "researchers determined that", "analysts found that".
+JUDGED_THAT = re.compile(r"\s+(?:also\s+)?(?:determined|assessed|found|concluded|believed?|believes)\s+"
+                         r"(?:with\s+(?:\w+\s+){0,5}?)?that\b")
+# An organisation's unit and staff between its name and a speech verb (words in lexicon speech.staff_nouns).
+STAFF_AFTER = re.compile(r"(?:[ \t]+(?:[A-Z][\w&'\u2019-]*|of|for))" "{0,4}" r"(?:[ \t]+\([A-Z][\w&-]{1,9}\))?[ \t]+"
+                         + lexicon.table("speech.staff_nouns").source().replace(" ", r"[ \t]+"))
+def _staff_speak(text: str, m: Mention, speaking: list[str], extra: dict[str, list[Span]]) -> bool:
+    """"Google Threat Intelligence Group (GTIG) researchers determined that ...": an organisation's
+    staff speak for it; the span from its name to the staff noun becomes a reference to it."""
+    staff = STAFF_AFTER.match(text, m.span.end, min(len(text), m.span.end + 80)) if m.kind == "org" else None
+    if staff is None or not (SPEECH_AFTER_SUBJECT.match(text, staff.end(), min(len(text), staff.end() + 80))
+                             or JUDGED_THAT.match(text, staff.end(), min(len(text), staff.end() + 80))):
+        return False
+    if m.kb_id not in speaking:
+        speaking.append(m.kb_id)
+    extra.setdefault(m.kb_id, []).append(Span(m.span.start, staff.end()))
+    return True
 
 
 GOVERNMENT_NOUN = re.compile(r"\s+(?:[Gg]overnment|[Aa]uthorities|[Oo]fficials|[Mm]inistry|[Pp]olice|"

@@ -13,6 +13,8 @@ times faster than the pure-Python one).
 
 from __future__ import annotations
 
+import re
+
 import threading
 import time
 from contextlib import contextmanager
@@ -168,6 +170,11 @@ class KB:
                     one_word = len(text.split()) == 1
                     cs = how not in ("name", "alias") or one_word
                     yield SurfaceForm(text, rid, kind, how, cs, text in ambiguous or how == "capital")
+                    spaced = _spaced_code(text) if kind == "threat-actor" else None
+                    if spaced and (spaced, rid, how) not in seen:
+                        # "APT 5", "TA 505": how incident trackers write a numbered group's code
+                        seen.add((spaced, rid, how))
+                        yield SurfaceForm(spaced, rid, kind, how, True, text in ambiguous)
 
     # --- subscriptions -------------------------------------------------------------------
 
@@ -477,3 +484,12 @@ def _read_topics(root: Path, problems: list[Problem]) -> dict[str, str]:
             continue
         out[tag] = meaning
     return out
+
+
+_NUMBERED_CODE = re.compile(r"^(APT|TA|UNC|FIN|TEMP|DEV|TAG|G)(\d{1,5})$")
+
+
+def _spaced_code(name: str) -> str | None:
+    """A numbered group code written with a space ("APT5" -> "APT 5"); None for other names."""
+    m = _NUMBERED_CODE.match(name)
+    return f"{m.group(1)} {m.group(2)}" if m else None

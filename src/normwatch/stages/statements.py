@@ -31,7 +31,7 @@ from ..extraction.reported import carried_back, reported_speech
 from ..extraction.statement_refs import Refs
 from ..extraction.topic import CYBER_DENSE_PER_CHARS, CyberContext
 from ..extraction.transcripts import transcript_statements
-from ..extraction.voices import CYBER, MAX_SENTENCE, first_person_statements, in_spans, joint_statements
+from ..extraction.voices import CYBER, CYBER_STRONG, MAX_SENTENCE, first_person_statements, in_spans, joint_statements
 from ..model import Document, Span, Statement
 from ..pipeline import stage
 from ..settings import Settings
@@ -133,7 +133,7 @@ def _on_topic_only(doc: Document, found: list[Statement], paragraphs: list[tuple
     topic, or just after one (two sentences back, across a paragraph break), is a statement here,
     and so is a quote the same speaker goes on with right after it. A document dense in cyber
     terms -- counted in its body, not in the "related coverage" links and tags under it -- is on
-    the topic throughout; one with no cyber term at all has no topic to tell its passages apart
+    the topic throughout, and so is one whose headline is on it; one with no cyber term at all has no topic to tell its passages apart
     by (the prefilter judges it)."""
     text = doc.text
     ctx = CyberContext(text)
@@ -142,6 +142,9 @@ def _on_topic_only(doc: Document, found: list[Statement], paragraphs: list[tuple
     body = [h for h in ctx.core_hits if not _in_link_or_tags(text, h)]
     if len(body) * CYBER_DENSE_PER_CHARS >= len(text):
         return found
+    head = _headline(text, paragraphs)
+    if head is not None and (ctx.core_in(*head) or CYBER_STRONG.search(text, *head)):
+        return found  # a report headlined on the topic ("Russian hackers bypass ...") is on it throughout
     starts = [x.start for x in sentences]
     pstarts = [p[0] for p in paragraphs]
     keep: list[Statement] = []
