@@ -114,3 +114,17 @@ def test_a_publisher_resolves_through_the_kb_only():
     assert institution_of("Foreign, Commonwealth and Development Office")[0] == "org:uk-fcdo"
     assert institution_of("A Newspaper Nobody Knows") is None
     assert institution_of(None) is None
+
+
+def test_inside_a_transcript_other_readings_must_be_on_topic_by_their_sentence():
+    title = "Press Briefing by Press Secretary Dana Holloway"
+    text = (title + "\n\n"
+            "MS. HOLLOWAY: Ransomware is a priority. The cyber team is here. Hackers are busy. "
+            "Cyberattacks rose. Malware spread.\n\n"
+            "Q What about the farm bill?\n\n"
+            'MS. HOLLOWAY: Senator Rhea Tolland said the farm bill "will pass this week." '
+            'Senator Rhea Tolland said the ransomware bill "will stop cyber extortion."\n')
+    _, got = run(text, title, "Department of State")
+    texts = [t for _, _, t in got]
+    assert not any("pass this week" in t for t in texts)
+    assert any("stop cyber extortion" in t for t in texts)

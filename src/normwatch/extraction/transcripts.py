@@ -19,6 +19,7 @@ The label words, title words and the institution come from data (lexicon
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -63,6 +64,22 @@ class Transcript:
     statements: list[Statement] = field(default_factory=list)
     silent: list[tuple[int, int]] = field(default_factory=list)
     spoken: list[tuple[int, int]] = field(default_factory=list)
+    turns: list[tuple[int, int]] = field(default_factory=list)
+
+    def keeps(self, doc: Document, sentences: list[Span], st: Statement) -> bool:
+        """May another finder's reading stand? Not in a question or a host's turn, not over a
+        sentence the turn's speaker says, and, inside a turn, only on the topic by its sentence:
+        a briefing ranges over many subjects, so a cyber-dense transcript is not on the topic
+        throughout (a spokesperson quoting the President on abortion is not a statement here)."""
+        if in_spans(self.silent, st.span.start):
+            return False
+        if any(t.span.start < st.span.end and st.span.start < t.span.end for t in self.statements):
+            return False
+        if not in_spans(self.turns, st.span.start):
+            return True
+        i = bisect_right([x.start for x in sentences], st.span.start) - 1
+        s = sentences[i] if i >= 0 else st.span
+        return on_topic(doc.text, s.start, min(s.end, s.start + MAX_SENTENCE))
 
 
 @lru_cache(maxsize=64)
@@ -155,6 +172,7 @@ def transcript_statements(doc: Document, sentences: list[Span], quoted: list[tup
     turns = read_turns(doc)
     if turns:
         out.silent = [(t.start, t.end) for t in turns if t.role in ("reporter", "host")]
+        out.turns = [(t.start, t.end) for t in turns]
         for t in turns:
             if t.role == "official" and t.speaker:
                 out.spoken.append((t.start, t.end))

@@ -112,18 +112,13 @@ HEADLINE_MAX_WORDS = 25
 
 def _with_turns(doc: Document, found: list[Statement], sentences: list[Span], quoted: list[tuple[int, int]],
                 own: set[tuple[int, int]]) -> list[Statement]:
-    """Add a transcript's or an institution's own statements (extraction/transcripts.py): other
-    readings inside a question or a host's turn go, and a sentence the turn's speaker says is
-    theirs, not a reported reading of it."""
+    """Add a transcript's or an institution's own statements (extraction/transcripts.py); other
+    readings stand only where `Transcript.keeps` lets them (not in questions, on the topic)."""
     tr = transcript_statements(doc, sentences, quoted)
-    if not tr.statements and not tr.silent:
+    if not tr.statements and not tr.turns:
         return found
-    silent = sorted(tr.silent)
-    said = sorted((t.span.start, t.span.end) for t in tr.statements)
-    kept = [f for f in found if not in_spans(silent, f.span.start)
-            and not any(a < f.span.end and f.span.start < b for a, b in said)]
-    own.update(said)
-    return kept + tr.statements
+    own.update((t.span.start, t.span.end) for t in tr.statements)
+    return [f for f in found if tr.keeps(doc, sentences, f)] + tr.statements
 
 
 def _on_topic_only(doc: Document, found: list[Statement], paragraphs: list[tuple[int, int]],
