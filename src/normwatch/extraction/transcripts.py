@@ -65,6 +65,8 @@ class Transcript:
     silent: list[tuple[int, int]] = field(default_factory=list)
     spoken: list[tuple[int, int]] = field(default_factory=list)
     turns: list[tuple[int, int]] = field(default_factory=list)
+    _said: list[tuple[int, int]] | None = None
+    _starts: list[int] = field(default_factory=list)
 
     def keeps(self, doc: Document, sentences: list[Span], st: Statement) -> bool:
         """May another finder's reading stand? Not in a question or a host's turn, not over a
@@ -73,11 +75,15 @@ class Transcript:
         throughout (a spokesperson quoting the President on abortion is not a statement here)."""
         if in_spans(self.silent, st.span.start):
             return False
-        if any(t.span.start < st.span.end and st.span.start < t.span.end for t in self.statements):
+        if self._said is None:  # built once: a batch of readings is checked against them
+            self._said = sorted((t.span.start, t.span.end) for t in self.statements)
+            self._starts = [x.start for x in sentences]
+        k = bisect_right(self._said, (st.span.end, -1)) - 1  # the last said span starting before its end
+        if k >= 0 and self._said[k][1] > st.span.start or in_spans(self._said, st.span.start):
             return False
         if not in_spans(self.turns, st.span.start):
             return True
-        i = bisect_right([x.start for x in sentences], st.span.start) - 1
+        i = bisect_right(self._starts, st.span.start) - 1
         s = sentences[i] if i >= 0 else st.span
         return on_topic(doc.text, s.start, min(s.end, s.start + MAX_SENTENCE))
 
@@ -116,12 +122,12 @@ def read_turns(doc: Document) -> list[Turn]:
     if len(labels) < (1 if TRANSCRIPT_TITLE.search(title) else MIN_TURNS):
         return []
     first = labels[0].start()
-    people = [a for a in doc.actors if a.kind == "person"]
+    people = _by_mention([a for a in doc.actors if a.kind == "person"], first)
     turns = []
     for k, m in enumerate(labels):
         end = labels[k + 1].start() if k + 1 < len(labels) else len(text)
         label = m.group(1) or m.group(2)
-        turns.append(_resolve(doc, label, m.end(), end, people, first))
+        turns.append(_resolve(doc, label, m.end(), end, people))
     return turns
 
 
@@ -137,7 +143,7 @@ def _bare_surname(label: str) -> bool:
     return bool(re.fullmatch(r"[A-Z][A-Z'\u2019\-]{2,}", label))
 
 
-def _resolve(doc: Document, label: str, start: int, end: int, people: list, first: int) -> Turn:
+def _resolve(doc: Document, label: str, start: int, end: int, people: list) -> Turn:
     if REPORTER.search(label):
         return Turn(label, start, end, "reporter")
     if HOST.search(label):
@@ -147,14 +153,14 @@ def _resolve(doc: Document, label: str, start: int, end: int, people: list, firs
         return Turn(label, start, end, "official", *(inst or (None, None)))
     if OFFICE.search(label):
         office = label.split()[-1].casefold()
-        for a in _by_mention(people, first):
+        for a in people:
             words = (a.role or "").casefold().replace("-", " ").split()
             if words[-1:] == [office.replace("-", " ").split()[-1]] and "vice" not in words[:-1] or \
                     (office == "president" and words == ["president"]):
                 return Turn(label, start, end, "official", a.id, a.affiliation)
         return Turn(label, start, end, "unknown")
     surname = _HONORIFIC.sub("", label).strip()
-    for a in _by_mention(people, first):
+    for a in people:
         if a.name and _fold(a.name.split()[-1]) == _fold(surname):
             return Turn(label, start, end, "official", a.id, a.affiliation)
     return Turn(label, start, end, "unknown")
@@ -206,16 +212,17 @@ def _on_topic_sentences(doc: Document, sentences: list[Span], quoted: list[tuple
     inside = [s for s in inside if len(text[s.start:s.end].split()) >= 3]
     # A cyber incident, threat actor or cyber instrument named puts a sentence on the topic
     # ("the response on SolarWinds was proportional").
-    named = [m.span.start for m in doc.mentions if m.kind in ("incident", "threat-actor")
-             or (m.kind == "instrument" and m.kb_id not in GENERAL_INSTRUMENTS)]
+    named = sorted(m.span.start for m in doc.mentions if m.kind in ("incident", "threat-actor")
+                   or (m.kind == "instrument" and m.kb_id not in GENERAL_INSTRUMENTS))
     own = [on_topic(text, s.start, min(s.end, s.start + MAX_SENTENCE))
-           or any(s.start <= n < s.end for n in named) for s in inside]
+           or bisect_right(named, s.end - 1) > bisect_right(named, s.start - 1) for s in inside]
     pstarts = [p.start for p in doc.paragraphs]
     out = []
     for i, s in enumerate(inside):
         if in_spans(quoted, s.start):
             continue
-        floor = max([lo] + [p for p in pstarts if p <= s.start])
+        k = bisect_right(pstarts, s.start) - 1
+        floor = max(lo, pstarts[k] if k >= 0 else 0)
         if own[i] or carries_topic(text, inside, i, own.__getitem__, floor):
             a = s.start + len(text[s.start:s.end]) - len(text[s.start:s.end].lstrip())
             b = s.start + len(text[s.start:s.end].rstrip())
