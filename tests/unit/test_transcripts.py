@@ -128,3 +128,14 @@ def test_inside_a_transcript_other_readings_must_be_on_topic_by_their_sentence()
     texts = [t for _, _, t in got]
     assert not any("pass this week" in t for t in texts)
     assert any("stop cyber extortion" in t for t in texts)
+
+
+def test_a_label_prefers_the_kb_person_the_text_names():
+    title = "Press Briefing by Press Secretary Dana Holloway"
+    text = (title + "\n\nMS. HOLLOWAY: Joining us are Deputy National Security Advisors\nAnne Neuberger and "
+            "others.\n\nMS. NEUBERGER: Ransomware attacks on schools are rising.\n\nQ Thanks.\n")
+    _, got = run(text, title, "Department of State")
+    assert ("person:anne-neuberger", "Ransomware attacks on schools are rising.") in [(sp, t) for sp, _, t in got]
+    # the twin: a surname no KB person has stays with the actor the document names
+    _, got = run(text.replace("NEUBERGER", "HOLLOWAY"), title, "Department of State")
+    assert ("person:dana-holloway", "Ransomware attacks on schools are rising.") in [(sp, t) for sp, _, t in got]

@@ -159,11 +159,31 @@ def _resolve(doc: Document, label: str, start: int, end: int, people: list) -> T
                     (office == "president" and words == ["president"]):
                 return Turn(label, start, end, "official", a.id, a.affiliation)
         return Turn(label, start, end, "unknown")
-    surname = _HONORIFIC.sub("", label).strip()
+    surname = _fold(_HONORIFIC.sub("", label).strip())
     for a in people:
-        if a.name and _fold(a.name.split()[-1]) == _fold(surname):
-            return Turn(label, start, end, "official", a.id, a.affiliation)
-    return Turn(label, start, end, "unknown")
+        if a.name and _fold(a.name.split()[-1]) == surname:
+            # a KB person of that surname named in the text is surer than an actor whose name
+            # took in a word before it ("Advisors Anne Neuberger")
+            kb = _kb_person(doc.text, surname) if a.id not in load_kb() else None
+            return Turn(label, start, end, "official", *(kb or (a.id, a.affiliation)))
+    kb = _kb_person(doc.text, surname)  # named where the actors stage saw nobody
+    return Turn(label, start, end, "official", *kb) if kb else Turn(label, start, end, "unknown")
+
+
+@lru_cache(maxsize=1)
+def _kb_surnames() -> dict[str, list[dict]]:
+    by: dict[str, list[dict]] = {}
+    for r in load_kb().records("person"):
+        if r.get("name"):
+            by.setdefault(_fold(r["name"].split()[-1]), []).append(r)
+    return by
+
+
+def _kb_person(text: str, surname: str) -> tuple[str, str | None] | None:
+    """(id, affiliation) of the one KB person with this surname whose full name the text writes."""
+    hits = [r for r in _kb_surnames().get(surname, ())
+            if re.search(r"\s+".join(map(re.escape, r["name"].split())), text)]
+    return (hits[0]["id"], hits[0].get("affiliation")) if len(hits) == 1 else None
 
 
 def _by_mention(people: list, first: int) -> list:
