@@ -37,7 +37,6 @@ import os
 import random
 import re
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -46,6 +45,8 @@ import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
+
+import wrk  # bench/wrk.py: the wrk driver shared with bench/review.py
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("NORMWATCH_SHARED", ROOT.parent / "shared"))
@@ -56,30 +57,17 @@ PERTURB = 3  # letters changed per copy, outside every span, so offsets and quot
 UNDATED_SHARE = 0.05  # copies left without a publication date, as some real pages are
 FACT_TABLES = ("actors", "statements", "stances", "instrument_mentions", "subscriptions", "events")
 
-LUA = r"""
+# wrk's request side; bench/wrk.py adds the summary line (cache hits counted per thread)
+REQUESTS = r"""
 local paths = {}
 for line in io.lines(os.getenv("NW_PATHS")) do paths[#paths + 1] = line end
 local i = 0
-local threads = {}
--- setup and done run in the main Lua state; each thread counts its own cache hits in a global
-function setup(thread) table.insert(threads, thread) end
-hits = 0
 request = function()
   i = i % #paths + 1
   return wrk.format("GET", paths[i])
 end
 response = function(status, headers, body)
   if headers["x-cache"] == "hit" or headers["X-Cache"] == "hit" then hits = hits + 1 end
-end
-done = function(summary, latency, requests)
-  local e = summary.errors
-  local total_hits = 0
-  for _, t in ipairs(threads) do total_hits = total_hits + (t:get("hits") or 0) end
-  io.write(string.format(
-    "NWRESULT {\"requests\": %d, \"seconds\": %.3f, \"p50_ms\": %.2f, \"p95_ms\": %.2f, \"p99_ms\": %.2f, " ..
-    "\"max_ms\": %.2f, \"non2xx\": %d, \"socket_errors\": %d, \"cache_hits\": %d}\n",
-    summary.requests, summary.duration / 1e6, latency:percentile(50) / 1000, latency:percentile(95) / 1000,
-    latency:percentile(99) / 1000, latency.max / 1000, e.status, e.connect + e.read + e.write + e.timeout, total_hits))
 end
 """
 
@@ -261,12 +249,6 @@ def copy_store(seed_db: Path, db: Path, n_docs: int, rng: random.Random) -> dict
     return counts
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def get(base: str, path: str) -> dict:
     with urllib.request.urlopen(base + path, timeout=60) as r:
         return json.load(r)
@@ -341,14 +323,11 @@ def endpoint_paths(base: str, rng: random.Random, seed_db: Path) -> dict[str, li
 
 def run_wrk(base: str, paths: list[str], seconds: int, connections: int, workdir: Path) -> dict:
     lua = workdir / "rotate.lua"
-    lua.write_text(LUA)
+    lua.write_text(wrk.script(REQUESTS, "hits", "cache_hits"))
     plist = workdir / "paths.txt"
     plist.write_text("\n".join(paths) + "\n")
     env = {**os.environ, "NW_PATHS": str(plist)}
-    out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "5s", "-s", str(lua), base],
-                         env=env, capture_output=True, text=True, check=True).stdout
-    line = next(ln for ln in out.splitlines() if ln.startswith("NWRESULT "))
-    res = json.loads(line.removeprefix("NWRESULT "))
+    res = wrk.run(base, lua, env, connections=connections, seconds=seconds, timeout="5s")
     res["req_per_s"] = round(res["requests"] / res["seconds"], 1)
     res["errors"] = res.pop("non2xx") + res.pop("socket_errors")
     return res
@@ -419,7 +398,7 @@ def main() -> None:
         result["pg_copy_seconds"] = round(time.perf_counter() - t0, 1)
         result["store_kind"] = "postgresql"
         print(f"copied to PostgreSQL in {result['pg_copy_seconds']} s", file=sys.stderr)
-    port = free_port()
+    port = wrk.free_port()
     base = f"http://127.0.0.1:{port}"
     # the real `normwatch serve` (uvloop, httptools, no access log), as deployed
     serve = ("from normwatch.cli_web import serve; serve(['--db', %r, '--host', '127.0.0.1', '--port', '%d', "

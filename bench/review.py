@@ -39,14 +39,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-LUA = r"""
+import wrk  # noqa: E402  bench/wrk.py: the wrk driver shared with bench/api.py
+
+# wrk's request side; bench/wrk.py adds the summary line (200 answers counted per thread)
+REQUESTS = r"""
 local bodies = {}
 for line in io.lines(os.getenv("NW_BODIES")) do bodies[#bodies + 1] = line end
 local token = os.getenv("NW_TOKEN")
 local i = 0
-local threads = {}
-function setup(thread) table.insert(threads, thread) end
-ok = 0
 request = function()
   i = i % #bodies + 1
   return wrk.format("POST", "/api/v1/reviews",
@@ -55,23 +55,7 @@ end
 response = function(status, headers, body)
   if status == 200 then ok = ok + 1 end
 end
-done = function(summary, latency, requests)
-  local e = summary.errors
-  local total_ok = 0
-  for _, t in ipairs(threads) do total_ok = total_ok + (t:get("ok") or 0) end
-  io.write(string.format(
-    "NWRESULT {\"requests\": %d, \"seconds\": %.3f, \"p50_ms\": %.2f, \"p95_ms\": %.2f, \"p99_ms\": %.2f, " ..
-    "\"max_ms\": %.2f, \"non2xx\": %d, \"socket_errors\": %d, \"ok\": %d}\n",
-    summary.requests, summary.duration / 1e6, latency:percentile(50) / 1000, latency:percentile(95) / 1000,
-    latency:percentile(99) / 1000, latency.max / 1000, e.status, e.connect + e.read + e.write + e.timeout, total_ok))
-end
 """
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def build_store(path: Path) -> dict:
@@ -115,13 +99,8 @@ def wait_port(port: int, proc: subprocess.Popen, seconds: float = 60) -> None:
 
 
 def run_wrk(port: int, lua: Path, env: dict, connections: int, seconds: float) -> dict:
-    cmd = ["wrk", "-t", str(min(2, connections)), "-c", str(connections), "-d", f"{seconds}s", "--latency",
-           "-s", str(lua), f"http://127.0.0.1:{port}"]
-    out = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=seconds + 60).stdout
-    line = next((ln for ln in out.splitlines() if ln.startswith("NWRESULT ")), None)
-    if line is None:
-        raise SystemExit("wrk gave no result:\n" + out)
-    return json.loads(line.removeprefix("NWRESULT "))
+    return wrk.run(f"http://127.0.0.1:{port}", lua, env, connections=connections, seconds=seconds,
+                   threads=min(2, connections))
 
 
 def audit_check(path: Path, first_id: int) -> dict:
@@ -173,8 +152,8 @@ def main() -> None:
     store.close()
     n_bodies = bodies(db, tmp / "bodies.jsonl")
     lua = tmp / "review.lua"
-    lua.write_text(LUA)
-    port = free_port()
+    lua.write_text(wrk.script(REQUESTS, "ok"))
+    port = wrk.free_port()
     normwatch = Path(sys.executable).with_name("normwatch")
     proc = subprocess.Popen([str(normwatch), "serve", "--db", url, "--port", str(port), "--workers", str(args.workers)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)

@@ -207,47 +207,49 @@ def stats(db, fmt):
             click.echo(f"{k.replace('_', ' '):<20} {v}")
 
 
-@cli.command()
-@settings_options("db")
-@click.option("--limit", default=50, show_default=True)
-@click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text", show_default=True)
+def _listing(limit: int):
+    """The command and options every store listing has: --db, --limit, --format text|jsonl."""
+    def wrap(f):
+        f = click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text",
+                         show_default=True)(f)
+        f = click.option("--limit", default=limit, show_default=True)(f)
+        return cli.command()(settings_options("db")(f))
+    return wrap
+
+
+@_listing(limit=50)
 def rejections(db, limit, fmt):
     """Documents that could not be used, with the reason and raw reference."""
-    try:
-        rows = _open_store(_settings(db=db)).rejections(limit)
-    except NormwatchError as e:
-        _fail(e)
-    for r in rows:
-        if fmt == "jsonl":
-            click.echo(json.dumps(r, ensure_ascii=False))
-        else:
-            seen = f" (seen {r['count']}x)" if r["count"] > 1 else ""
-            click.echo(escape(f"{r['code']} {r['stage']:<8} {r['raw_ref']}: {r['detail']}{seen}"))
-    if not rows:
-        click.echo("no rejections")
+    def line(r: dict) -> str:
+        seen = f" (seen {r['count']}x)" if r["count"] > 1 else ""
+        return f"{r['code']} {r['stage']:<8} {r['raw_ref']}: {r['detail']}{seen}"
+
+    _echo_rows(db, lambda store: store.rejections(limit), fmt, line, "no rejections")
 
 
-@cli.command()
-@settings_options("db")
-@click.option("--limit", default=20, show_default=True)
-@click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text", show_default=True)
+@_listing(limit=20)
 def runs(db, limit, fmt):
     """Past and current runs with their state (running, done, failed, interrupted) and counts."""
-    try:
-        rows = _open_store(_settings(db=db)).runs(limit)
-    except NormwatchError as e:
-        _fail(e)
-    for r in rows:
-        if fmt == "jsonl":
-            click.echo(json.dumps(r, ensure_ascii=False))
-            continue
+    def line(r: dict) -> str:
         c = r["counts"] or {}
         summary = (f"{c.get('seen', 0)} seen, {c.get('stored', 0)} stored, {c.get('existing', 0)} already stored, "
                    f"{c.get('rejected', 0)} rejected" if c else f"{r['documents']} documents stored")
         inputs = " ".join(r["inputs"][:3]) + (f" (+{len(r['inputs']) - 3} more)" if len(r["inputs"]) > 3 else "")
-        click.echo(escape(f"{r['id']:>5} {r['status']:<11} {r['started_at']}  {r['command']} {inputs}: {summary}"))
+        return f"{r['id']:>5} {r['status']:<11} {r['started_at']}  {r['command']} {inputs}: {summary}"
+
+    _echo_rows(db, lambda store: store.runs(limit), fmt, line, "no runs")
+
+
+def _echo_rows(db, fetch, fmt: str, line, empty: str) -> None:
+    """Rows a store listing gives, one JSON object a line (``jsonl``) or one escaped text line each."""
+    try:
+        rows = fetch(_open_store(_settings(db=db)))
+    except NormwatchError as e:
+        _fail(e)
+    for r in rows:
+        click.echo(json.dumps(r, ensure_ascii=False) if fmt == "jsonl" else escape(line(r)))
     if not rows:
-        click.echo("no runs")
+        click.echo(empty)
 
 
 def _emit(result: dict, fmt: str, text_formatter) -> None:

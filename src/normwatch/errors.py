@@ -29,6 +29,7 @@ MESSAGES: dict[str, str] = {
     "NW107": "unreadable directory",
     "NW108": "over a per-document budget",
     "NW109": "unexpected failure on this document",
+    "NW110": "document id too long for the store",
     "NW120": "cannot fetch URL",
     "NW121": "URL resolves to a private, loopback or link-local address",
     "NW122": "unsupported content type",

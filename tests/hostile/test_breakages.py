@@ -22,20 +22,9 @@ from normwatch.cli import cli
 from normwatch.settings import Settings
 from normwatch.store import Store
 
+from .corpus import good, warc_record  # one builder for every hostile test
+
 pytestmark = pytest.mark.issue13
-
-GOOD = (
-    "Cyber norms debate at the United Nations\n\n"
-    "Delegates ({n}) at the United Nations discussed how international law applies to state behaviour in "
-    "cyberspace. Several states argued that the existing Budapest Convention on Cybercrime already provides a "
-    "framework for cooperation against cybercrime, while others called for a new binding treaty negotiated at "
-    "the UN. The discussion also touched on ransomware attacks against hospitals in region {n} and on capacity "
-    "building for developing countries, which many speakers described as essential for a secure cyberspace.\n"
-)
-
-
-def good(n: int) -> str:
-    return GOOD.format(n=n)
 
 
 def batch(tmp_path: Path, bad: list[Path], *, goods: int = 3) -> tuple[object, Store, list[str]]:
@@ -107,18 +96,11 @@ def test_yaml_alias_bomb(tmp_path):
 
 
 # 4a. a content-encoded WARC record that inflates far past max_bytes
-def warc_record(payload: bytes, rid: str, headers: bytes = b"") -> bytes:
-    http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n" + headers + b"\r\n" + payload
-    head = (b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:" + rid.encode() + b">\r\n"
-            b"WARC-Target-URI: http://example.org/\r\nContent-Type: application/http; msgtype=response\r\n"
-            b"Content-Length: " + str(len(http)).encode() + b"\r\n\r\n")
-    return head + http + b"\r\n\r\n"
-
-
 def test_content_encoding_bomb(tmp_path):
     bomb = gzip.compress(b"<p>" + b"a" * (60 << 20) + b"</p>", 9)
     p = tmp_path / "bomb.warc"
-    p.write_bytes(warc_record(bomb, "1", b"Content-Encoding: gzip\r\n"))
+    p.write_bytes(warc_record(bomb, "1", http_head=b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+                                                  b"Content-Encoding: gzip\r\n"))
     settings_limit = 10 << 20
     db = f"sqlite:///{tmp_path / 'nw.db'}"
     res = CliRunner().invoke(cli, ["ingest", "-q", "--db", db, "--max-bytes", str(settings_limit), str(p)])

@@ -150,3 +150,9 @@ def test_an_adjective_before_a_joint_cyber_and_information_campaign_or_a_reconna
     assert "state:RUS" in accused(extract("Russian cyber and information campaign on a centrist candidate."))
     assert "state:RUS" in accused(extract("Russian recon for the specifications of a German steel mill."))
     assert "state:RUS" not in accused(extract("Russian recon satellites passed over the region, officials said."))
+
+
+def test_an_active_link_names_the_state_it_links_not_the_groups_assessed_home():
+    doc = extract("The European Union has officially linked Russia to a hacking operation known as Ghostwriter.")
+    assert "state:RUS" in accused(doc)
+    assert "state:IRN" in accused(extract("The hackers are linked to Iran."))  # the passive link still reads

@@ -37,6 +37,18 @@ def corpus_store(tmp_path_factory):
     store.close()
 
 
+@pytest.fixture(scope="module")
+def rejected_claim(corpus_store):
+    """One accusation of the claims table rejected (the STIX export reads claims, not attributions)."""
+    store = corpus_store[0]
+    with store.engine.begin() as conn:
+        claim = conn.exec_driver_sql("SELECT doc_id, fact_key FROM claims WHERE accused IS NOT NULL "
+                                     "AND certainty != 'denied' ORDER BY id DESC LIMIT 1").first()
+        assert claim, "the corpus should give at least one accusation"
+        reviews.review(conn, doc_id=claim[0], kind="claim", key=claim[1], decision="reject", user="ana")
+    return tuple(claim)
+
+
 def _run(*args):
     from normwatch.cli import cli
 
@@ -45,7 +57,7 @@ def _run(*args):
     return r
 
 
-def test_stix_bundle_validates_with_no_errors(corpus_store, tmp_path):
+def test_stix_bundle_validates_with_no_errors(corpus_store, rejected_claim, tmp_path):
     from stix2validator import ValidationOptions, validate_file
 
     store, url, rejected = corpus_store
@@ -61,11 +73,13 @@ def test_stix_bundle_validates_with_no_errors(corpus_store, tmp_path):
     assert claims and all(0 <= o["confidence"] <= 100 for o in claims)
     assert all(o["external_references"][0]["external_id"] for o in claims)
     assert all("characters" in o["external_references"][0]["description"] for o in claims)
-    # the rejected claim is not exported: one claim fewer than the store's attributions with an accused
-    assert all(o["x_normwatch_review"] != "rejected" for o in claims)
-    with store.engine.connect() as conn:
-        n = conn.exec_driver_sql("SELECT count(*) FROM attributions WHERE accused IS NOT NULL").scalar_one()
-    assert len(claims) == n - 1
+    # claims come from the claims table; the rejected one gives no relationship and no note
+    assert all(o["x_normwatch_review"] != "rejected" for o in bundle["objects"] if "x_normwatch_review" in o)
+    doc_id, key = rejected_claim
+    start, end = key.split("|")[-2:]
+    made = [o for o in bundle["objects"] if o["type"] in ("relationship", "note") and "x_normwatch_certainty" in o]
+    assert made and not [o for o in made if o["external_references"][0]["external_id"] == doc_id
+                         and f"characters {start}-{end} " in o["external_references"][0]["description"]]
 
 
 def test_stix_threat_actors_carry_aliases(tmp_path):

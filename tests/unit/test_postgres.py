@@ -66,7 +66,7 @@ def test_plain_postgresql_url_uses_psycopg_and_migrations_are_recorded(pg_url):
     store = Store(pg_url)
     assert store.engine.dialect.driver == "psycopg"
     with store.engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0007"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0010"
     Store(pg_url).migrate()  # idempotent
 
 

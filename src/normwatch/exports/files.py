@@ -2,9 +2,10 @@
 
     write(store.engine, "datapackage", Path("out/"), Selection())   # out/datapackage.json + out/<table>.csv
 
-Each format writes one file per table into a directory. CSV cells are the exact values (no
-spreadsheet-formula defusing, unlike the API's CSV pages: this is data for data tools, and a
-prefix would change it); nested values (spans, participants) are JSON text in CSV and
+Each format writes one file per table into a directory. CSV text cells starting with `=`, `+`,
+`-`, `@`, a tab or a carriage return get a `'` before them, as on the API's CSV pages: a CSV is
+opened in spreadsheets, which would run such a cell as a formula (CSV injection); numbers stay
+exact, and JSONL and Parquet carry every value unchanged for data tools. Nested values (spans, participants) are JSON text in CSV and
 Parquet, real lists in JSONL. The data package's `datapackage.json` describes every CSV with a
 Table Schema (types, primary key, the foreign key to documents) and is what
 `frictionless validate` checks.
@@ -61,12 +62,24 @@ def _flat(value: Any) -> Any:
     return value
 
 
+# a spreadsheet opening the CSV runs a cell starting with one of these as a formula (CSV injection)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def defuse(text: str) -> str:
+    """`text` made inert for spreadsheets: a leading formula character gets a `'` before it."""
+    return "'" + text if text[:1] in FORMULA_STARTS else text
+
+
 def _csv_cell(value: Any) -> str:
+    """A CSV cell: None empty, booleans true/false, nested values JSON, text defused (numbers stay exact)."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(_flat(value))
+    if isinstance(value, (int, float)):
+        return str(value)
+    return defuse(str(_flat(value)))
 
 
 def write_csv(path: Path, name: str, items: Iterable[dict[str, Any]]) -> int:

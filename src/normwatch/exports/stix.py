@@ -9,16 +9,31 @@ What maps to what:
   aliases; the intrusion set is `attributed-to` the threat actor, and the threat actor is
   `attributed-to` the state the KB links it to;
 - incidents -> `incident`;
-- each attribution claim -> an `attributed-to` relationship from the incident to the accused,
-  carrying the claimant (`x_normwatch_claimant_ref`, and named in `description`), the
-  certainty as STIX `confidence` (`CONFIDENCE`), the channel (`x_normwatch_via`), the review
-  state, and the document as an external reference whose description holds the evidence span
-  and its text;
-- each document with incidents -> a `report` referring to them and to its claims.
+- each accusation in the `claims` table (issue 11: every claim, with or without a resolved
+  incident) -> `attributed-to` relationships for the links its text makes, each carrying the
+  claimant (`x_normwatch_claimant_ref`, and named in `description`), the certainty as STIX
+  `confidence` (`CONFIDENCE`) and as `x_normwatch_certainty`, the channel (`x_normwatch_via`),
+  the basis (`x_normwatch_basis`), the review state, and the document as an external reference
+  whose description holds the evidence span and its text. The links:
+    * a threat actor named -> the incident `attributed-to` the threat actor (when the incident is
+      resolved), and the threat actor `attributed-to` the accused state when the text names it
+      (basis `text`); with basis `community-assessment` the text names only the actor, so the
+      claim gives no state link of its own: the state is reached through the knowledge base's
+      threat-actor -> state relationship, marked as the KB's;
+    * no threat actor -> the incident `attributed-to` the accused (state or organisation);
+  STIX has no claim object and no "accuses" relationship: who makes the claim is a property of
+  the relationship (not `created_by_ref`, which would say the claimant wrote the STIX object);
+- a claim with none of those links (no incident resolved and no threat actor named) -> a `note`
+  about the accused, authored by the claimant, so no accusation is lost;
+- a denial (certainty `denied`: the accused denies) -> a `note` authored by the denying party
+  about the incident or threat actor, the denier, and every exported accusation of that denier
+  over the same incident or actor; never a relationship, since an `attributed-to` with
+  confidence 0 would still read as a link asserted;
+- each document with incidents or claims -> a `report` referring to them.
 
 Ids are UUIDv5 of the normwatch ids (documents, claims by document and key), so exporting the
-same store twice gives the same objects. A claim whose accused is unknown has nothing to
-point at: its incident and document still appear, the relationship does not.
+same store twice gives the same objects. A claim naming neither an accused nor a threat actor
+has nothing to point at: its incident and document still appear.
 """
 
 from __future__ import annotations
@@ -30,11 +45,11 @@ from typing import Any
 from .tables import Selection, rows
 
 EXTENSION_PROPERTIES = ("x_normwatch_id", "x_normwatch_claimant_ref", "x_normwatch_certainty", "x_normwatch_via",
-                        "x_normwatch_review")
+                        "x_normwatch_basis", "x_normwatch_review")
 NAMESPACE = uuid.UUID("2f0b8a51-3c1e-5d1e-9a57-6e6f726d7761")  # fixed: ids stay stable across exports
 # certainty words on STIX's 0-100 confidence scale (Admiralty-like: confirmed high, suspected low);
-# a denial is a claim that the accused did not do it, so it carries no confidence in the link
-CONFIDENCE = {"confirmed": 95, "official": 85, "alleged": 50, "suspected": 30, "denied": 0}
+# a denial is not a link at all (it becomes a note), so it has no confidence here
+CONFIDENCE = {"confirmed": 95, "official": 85, "alleged": 50, "suspected": 30}
 THREAT_ACTOR_TYPES = {"state-organ": ["nation-state"], "state-sponsored-proxy": ["nation-state"],
                       "patriotic-hackers": ["activist"], "criminal": ["crime-syndicate"]}
 
@@ -67,11 +82,13 @@ def stix_bundle(engine, kb: Any, sel: Selection):
     extension = stix2.ExtensionDefinition(
         id=_id("extension-definition", "normwatch-properties"), created_by_ref=system.id, name="normwatch properties",
         description="normwatch identifiers, and for attribution claims the claimant, certainty word, channel and "
-                    "review state", version="1.0", extension_types=["toplevel-property-extension"],
+                    "basis and review state", version="1.1", extension_types=["toplevel-property-extension"],
         schema="x_normwatch_id: the normwatch identifier (state:RUS, threat-actor:apt28, incident:...); "
                "x_normwatch_claimant_ref: the identity making the claim; x_normwatch_certainty: confirmed, official, "
                "alleged, suspected or denied; x_normwatch_via: state-organ, state-sponsored-proxy, patriotic-hackers, "
-               "criminal or unknown; x_normwatch_review: machine, confirmed or corrected",
+               "criminal or unknown; x_normwatch_basis: text (the text names the accused) or community-assessment "
+               "(only the KB's record of the threat actor the text names links it to a state); "
+               "x_normwatch_review: machine, confirmed or corrected",
         extension_properties=list(EXTENSION_PROPERTIES), **stamp)
     objects[system.id] = system
     objects[extension.id] = extension
@@ -127,46 +144,98 @@ def stix_bundle(engine, kb: Any, sel: Selection):
         if sid not in objects:
             rec = (kb.get(nid) if kb is not None else None) or {}
             extra = {"description": rec["summary"]} if rec.get("summary") else {}
-            objects[sid] = stix2.Incident(id=sid, name=rec.get("name") or nid, x_normwatch_id=nid, allow_custom=True,
+            objects[sid] = stix2.Incident(id=sid, name=rec.get("name") or titles.get(nid) or nid, x_normwatch_id=nid, allow_custom=True,
                                           **extra, **stamp)
         return sid
 
     docs = {d["id"]: d for d in rows(engine, "documents", sel)}
+    incidents = list(rows(engine, "incidents", sel))
+    titles = {i["incident"]: i["title"] for i in incidents if i.get("title")}
     per_doc: dict[str, set[str]] = {}
-    for inc in rows(engine, "incidents", sel):
+    for inc in incidents:
         ref = incident_ref(inc["incident"])
         refs = per_doc.setdefault(inc["doc_id"], set())
         refs.add(ref)
         if inc.get("victim"):
             refs.add(actor_ref(inc["victim"]))
-    for a in rows(engine, "attributions", sel):
-        doc = docs.get(a["doc_id"])
-        if doc is None:
-            continue
-        inc = incident_ref(a["incident"])
-        refs = per_doc.setdefault(a["doc_id"], set())
-        refs.add(inc)
-        accused = actor_ref(a["accused"])
-        claimant = actor_ref(a["claimant"])
-        if claimant:
-            refs.add(claimant)
-        if accused is None:
-            continue
-        refs.add(accused)
-        ext = {"source_name": doc.get("publisher") or "normwatch document", "external_id": a["doc_id"],
-               "description": f"evidence, characters {a['start']}-{a['end']} of the cleaned text: {a.get('quote') or ''}"}
+
+    def evidence(c: dict, doc: dict) -> dict:
+        ext = {"source_name": doc.get("publisher") or "normwatch document", "external_id": c["doc_id"],
+               "description": f"evidence, characters {c['start']}-{c['end']} of the cleaned text: {c.get('quote') or ''}"}
         if doc.get("url") and str(doc["url"]).startswith(("http://", "https://")):
             ext["url"] = doc["url"]
-        who = name_of(a["claimant"]) if a["claimant"] else "unnamed commentators"
-        rid = _id("relationship", f"{a['doc_id']}|attribution|{a['fact_key']}")
-        objects[rid] = stix2.Relationship(
-            id=rid, relationship_type="attributed-to", source_ref=inc, target_ref=accused,
-            confidence=CONFIDENCE.get(a["certainty"], 50),
-            description=f"{who} attributes {name_of(a['incident'])} to {name_of(a['accused'])} "
-                        f"({a['certainty']}, via {a['via']})",
-            external_references=[ext], x_normwatch_claimant_ref=claimant, x_normwatch_certainty=a["certainty"],
-            x_normwatch_via=a["via"], x_normwatch_review=a["review"], allow_custom=True, **stamp)
-        refs.add(rid)
+        return ext
+
+    def claim_props(c: dict, doc: dict, claimant: str | None) -> dict:
+        return {"external_references": [evidence(c, doc)], "x_normwatch_claimant_ref": claimant,
+                "x_normwatch_certainty": c["certainty"], "x_normwatch_via": c["via"],
+                "x_normwatch_basis": c["basis"], "x_normwatch_review": c["review"], "allow_custom": True, **stamp}
+
+    def claim_key(c: dict) -> str:
+        # a claim's fact_key (accused, claimant, span) is shared by claims of one sentence about two
+        # incidents: the incident and actor keep their STIX ids apart
+        return f"{c['doc_id']}|claim|{c['fact_key']}|{c['incident'] or ''}|{c['actor'] or ''}"
+
+    accusations: dict[tuple[str, str], list[str]] = {}  # (incident or actor ref, accused ref) -> relationships
+    denials = []
+    for c in rows(engine, "claims", sel):
+        doc = docs.get(c["doc_id"])
+        if doc is None:
+            continue
+        refs = per_doc.setdefault(c["doc_id"], set())
+        inc = incident_ref(c["incident"]) if c["incident"] else None
+        actor = actor_ref(c["actor"]) if c["actor"] else None
+        accused = actor_ref(c["accused"])
+        claimant = actor_ref(c["claimant"])
+        refs.update(r for r in (inc, actor, accused, claimant) if r)
+        if c["certainty"] == "denied":
+            denials.append((c, doc, inc, actor, accused))
+            continue
+        links = []  # (source, target): what the text says is attributed to whom
+        if actor:
+            if inc:
+                links.append((inc, actor))
+            if accused and c["basis"] == "text":
+                links.append((actor, accused))
+        elif inc and accused:
+            links.append((inc, accused))
+        # an unnamed claimant is the document's own voice
+        who = name_of(c["claimant"]) if c["claimant"] else (doc.get("author") or doc.get("publisher") or "the author")
+        what = name_of(c["incident"]) if c["incident"] else "an unresolved incident"
+        for n, (src, dst) in enumerate(links):
+            rid = _id("relationship", f"{claim_key(c)}|{n}")
+            target = c["actor"] if dst == actor else c["accused"]
+            source = c["actor"] if src == actor else c["incident"]
+            objects[rid] = stix2.Relationship(
+                id=rid, relationship_type="attributed-to", source_ref=src, target_ref=dst,
+                confidence=CONFIDENCE.get(c["certainty"], 50),
+                description=f"{who} attributes {name_of(source)} to {name_of(target)} "
+                            f"({c['certainty']}, via {c['via']}, basis {c['basis']})",
+                **claim_props(c, doc, claimant))
+            accusations.setdefault((src, dst), []).append(rid)
+            refs.add(rid)
+        about = [r for r in (accused, actor, inc) if r]
+        if not links and about:
+            # nothing STIX can link (no incident resolved, no threat actor): a note keeps the accusation
+            nid = _id("note", claim_key(c))
+            accused_name = name_of(c["accused"] or c["actor"])
+            objects[nid] = stix2.Note(
+                id=nid, abstract="accusation", authors=[who], object_refs=sorted(about),
+                content=f"{who} accuses {accused_name} over {what} ({c['certainty']}, via {c['via']}, "
+                        f"basis {c['basis']}): {c.get('quote') or ''}", **claim_props(c, doc, claimant))
+            refs.add(nid)
+    for c, doc, inc, actor, accused in denials:
+        if accused is None:
+            continue
+        disputed = [r for src in (inc, actor) if src for r in accusations.get((src, accused), [])]
+        about = sorted({r for r in (inc, actor, accused) if r} | set(disputed))
+        nid = _id("note", f"{claim_key(c)}|denial")
+        denier = name_of(c["accused"])
+        what = name_of(c["incident"] or c["actor"]) if (c["incident"] or c["actor"]) else "the accusations"
+        objects[nid] = stix2.Note(id=nid, abstract="denial", authors=[denier], object_refs=about,
+                                  content=f"{denier} denies responsibility for {what}: {c.get('quote') or ''}",
+                                  **claim_props(c, doc, actor_ref(c["claimant"])))
+        per_doc.setdefault(c["doc_id"], set()).add(nid)
     for doc_id, refs in sorted(per_doc.items()):
         doc = docs.get(doc_id)
         refs.discard(None)

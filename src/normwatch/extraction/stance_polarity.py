@@ -33,7 +33,7 @@ COMPARE_BETTER = re.compile(
 # A clause reporting others' proposals ("some propose ...") is not the speaker's position.
 OTHERS = re.compile(
     r"^\W*(?:while\s+|although\s+)?(?:some|others|certain|several|many|a few)\b[^.;]{0,40}?\b"
-    r"(?:propos|suggest|argu|call|want|favou?r|push|advocat|believ|say|said|claim|insist)", re.I)
+    r"(?:propos|suggest|argu|call|want|favou?r|push|advocat|believ|say|said|claim|insist|oppos|reject|resist|block)", re.I)
 AUTHORED = re.compile(
     r"\b(?:we|I)\s+(?:have\s+|had\s+)?(?:\w+ly\s+)?(?:developed|drafted|proposed|put forward|launched|presented|"
     r"created|introduced|published|designed|wrote)\b", re.I)
@@ -47,10 +47,17 @@ LIST_REACH = 200
 MAX_AFTER = 50
 
 
+# "not only X, but (also) Y" coordinates: its "but" is no clause break (the cue before X governs Y).
+NOT_ONLY = re.compile(r"\bnot (?:only|just|merely)\b", re.I)
+NOT_ONLY_REACH = 200
+
+
 def clause_bounds(text: str, a: int, b: int, pos: int) -> tuple[int, int]:
     """The clause of text[a:b] that holds `pos` (split at ';', 'but', 'however', 'while')."""
     lo, hi = a, b
     for m in CLAUSE_BREAK.finditer(text, a, b):
+        if "but" in m.group(0).lower() and NOT_ONLY.search(text, max(lo, m.start() - NOT_ONLY_REACH), m.start()):
+            continue
         if m.end() <= pos:
             lo = m.end()
         elif m.start() >= pos:
@@ -77,7 +84,9 @@ def polarity(text: str, a: int, b: int, ts: int, te: int, *, instrument: bool = 
     # comparison: "weaker than the Budapest Convention" supports that instrument
     if instrument and COMPARE_BETTER.search(text[max(lo, ts - 40):ts]):
         return "support", 0.8
-    after = text[te:min(hi, te + MAX_AFTER + 40)]
+    # room for a coordinated subject before the predicate ("X and the covert use of ICTs ... are
+    # unacceptable"); the predicate tables bound the coordination themselves
+    after = text[te:min(hi, te + MAX_AFTER + 130)]
     reach = max_before or MAX_BEFORE
     if LIST_MEMBER.search(text[max(lo, ts - 40):ts]):
         # "uphold ... norms in cyberspace, including through the Paris Call": the list's head cue
@@ -85,12 +94,18 @@ def polarity(text: str, a: int, b: int, ts: int, te: int, *, instrument: bool = 
         reach = max(reach, LIST_REACH)
     pre = _nearest_before(text, lo, ts, reach)
     if pre is not None:
-        pol, cue_start = pre
+        pol, cue_start, cue_end = pre
         neg = negated(words_before(text, cue_start, 4, lo))
         if pol == "support" and neg:
             pol = "oppose"
         elif pol == "oppose" and neg:
             return None  # "do not oppose" is not clear support
+        if negated(words_before(text, ts, 2, cue_end)):
+            # a negator between the cue and the target scopes over the target: "ensure that there
+            # is no arms race", "support no new treaty"; a double negation is no clear stance
+            if pol == "oppose":
+                return None
+            pol = "oppose"
         conf = 0.8 if (ts - cue_start) < 60 else 0.7
         return pol, conf * (0.75 if hedged else 1.0)
     # a modal inside the predicate ("could contribute") is its cue, not a hedge on it
@@ -103,8 +118,8 @@ def polarity(text: str, a: int, b: int, ts: int, te: int, *, instrument: bool = 
     return None
 
 
-def _nearest_before(text: str, lo: int, ts: int, reach: int = MAX_BEFORE) -> tuple[str, int] | None:
-    """The position cue closest before the target (within `reach`), with its start."""
+def _nearest_before(text: str, lo: int, ts: int, reach: int = MAX_BEFORE) -> tuple[str, int, int] | None:
+    """The position cue closest before the target (within `reach`), with its start and end."""
     start = max(lo, ts - reach)
     best: tuple[int, str, int] | None = None
     opp_spans: list[tuple[int, int]] = []
@@ -124,7 +139,7 @@ def _nearest_before(text: str, lo: int, ts: int, reach: int = MAX_BEFORE) -> tup
             best = (m.end(), "none", m.start())
     if best is None or best[1] == "none":
         return None
-    return best[1], best[2]
+    return best[1], best[2], best[0]
 
 
 def authored(text: str, a: int, b: int, ts: int) -> bool:

@@ -60,26 +60,21 @@ _CONTEXT_TERMS: dict[str, re.Pattern] = {
         r"state behaviou?r|behaviou?r of states|use of force|arms control|cyber ?weapons|cyber ?warfare|legally binding (?:instrument|framework)", re.I),
 }
 
-# Anaphors for instruments and the instrument kinds each may refer to (None: any kind).
-ANAPHOR = re.compile(
-    r"\b(?:the|this|that|these|such an?|said) (draft|code|report|convention|treaty|call|declaration|norms|principles|resolution|document|charter|protocol|proposal|text|instrument|agreement|accord|framework)s?\b",
-    re.I)
-ANAPHOR_KINDS: dict[str, set[str] | None] = {
-    "draft": None, "document": None, "proposal": None, "text": None, "instrument": None, "pronoun": None,
-    "agreement": {"treaty", "protocol", "declaration"}, "accord": {"treaty", "declaration"},
-    "framework": {"un-report", "declaration", "code-of-conduct", "framework"},
-    "code": {"code-of-conduct"},
-    "report": {"un-report"},
-    "convention": {"treaty", "protocol"},
-    "treaty": {"treaty", "protocol"},
-    "protocol": {"protocol", "treaty"},
-    "call": {"declaration"},
-    "declaration": {"declaration"},
-    "norms": {"corporate-proposal", "un-report", "code-of-conduct"},
-    "principles": {"corporate-proposal", "declaration", "code-of-conduct"},
-    "resolution": {"resolution"},
-    "charter": {"charter"},
-}
+# Anaphors for instruments and the instrument kinds each may refer to (None: any kind) are data:
+# kb/data/lexicon/stance_anaphors.yaml (head nouns, modifiers, one kinds_<noun> table per noun).
+def _anaphor_tables() -> tuple[re.Pattern, dict[str, set[str] | None]]:
+    nouns = lexicon.items("stance_anaphors.nouns")
+    mods = "|".join(re.escape(m) for m in lexicon.items("stance_anaphors.modifiers"))
+    rx = re.compile(r"\b(?:the|this|that|these|those|such an?|said) (?:(?:" + mods + r") ){0,2}("
+                    + "|".join(re.escape(n) for n in nouns) + r")s?\b", re.I)
+    kinds: dict[str, set[str] | None] = {"pronoun": None}
+    for n in nouns:
+        name = "stance_anaphors.kinds_" + n
+        kinds[n] = set(lexicon.items(name)) if lexicon.has(name) else None
+    return rx, kinds
+
+
+ANAPHOR, ANAPHOR_KINDS = _anaphor_tables()
 _REVISED = re.compile(r"\b(?:updated|revised|amended|re-?submitted|new version|updated version)\b[^.;]{0,30}?\b((?:19|20)\d\d)\b", re.I)
 
 
@@ -295,6 +290,8 @@ def instrument_targets(text: str, a: int, b: int, insts: list[M], kb: Any, back_
     for am in ANAPHOR.finditer(text, a, b):
         if any(m.start < am.end() and am.start() < m.end for m in insts):
             continue  # part of a name ("the Convention on Cybercrime")
+        if any(0 <= m.start - am.end() <= 3 for m in insts):
+            continue  # the name follows in apposition ("that landmark resolution (HRC resolution 20/8)")
         nxt = text[am.end():am.end() + 3]
         if nxt[:1] == " " and nxt[1:2].isupper():
             continue  # "the Code of ..." begins a name the gazetteer did not know: no guess

@@ -49,7 +49,7 @@ from typing import Any
 import yaml
 
 __all__ = ["Lexicon", "Table", "load_lexicon", "check_lexicon", "items", "pattern", "table", "targets", "flex_ws", "inflect_lemma",
-           "lemma_phrase", "LEXICON_DIR"]
+           "lemma_phrase", "LEXICON_DIR", "has"]
 
 LEXICON_DIR = Path(__file__).resolve().parent / "data" / "lexicon"
 _KEYS = {"about", "kind", "case", "wrap", "prefix", "suffix", "items",
@@ -389,3 +389,8 @@ def items(name: str) -> tuple[str, ...]:
 def pattern(name: str) -> re.Pattern:
     """The package lexicon's table ``name`` compiled into one pattern."""
     return _default().pattern(name)
+
+
+def has(name: str) -> bool:
+    """Does the package lexicon hold table ``name`` (``file.table``)? For optional per-item tables."""
+    return name in _default()

@@ -32,6 +32,16 @@ def as_error(r: Rejection) -> InputError:
     return cls(r.detail, code=r.code, source=r.source)
 
 
+def check_doc_id(doc_id: str | None, where: str) -> str | None:
+    """`doc_id` if the store can hold it; raises InputError NW110 naming the document otherwise."""
+    from ..store.schema import DOC_ID_CHARS  # the limit lives with the columns it protects
+
+    if doc_id is not None and len(doc_id) > DOC_ID_CHARS:
+        raise InputError(f"{where}: id is {len(doc_id):,} characters, over the store's limit of {DOC_ID_CHARS} "
+                         f"(shorten it, or leave 'id' out to use the content hash)", code="NW110")
+    return doc_id
+
+
 def text_doc(data: bytes, *, source: str, raw_ref: str, where: str, declared: str | None = None,
              kind: str | None = None, sniff: bool = True, name: str = "", meta: Meta | None = None,
              doc_id: str | None = None) -> RawDoc:
@@ -53,7 +63,7 @@ def text_doc(data: bytes, *, source: str, raw_ref: str, where: str, declared: st
     if not text.strip():
         raise InputError(f"{where}: only whitespace after decoding as {charset}", code="NW103")
     return RawDoc(source=source, raw_ref=raw_ref, content=text, kind=kind, meta=meta or Meta(),
-                  id=doc_id, charset=charset)
+                  id=check_doc_id(doc_id, where), charset=charset)
 
 
 def guarded(items: Iterator[Item], source: str) -> Iterator[Item]:

@@ -15,7 +15,7 @@ from typing import BinaryIO, Iterable, Iterator
 from ..errors import InputError
 from ..model import Meta, RawDoc
 from ..settings import Settings
-from .common import Item, reject, short_reason
+from .common import Item, check_doc_id, reject, short_reason
 from .decode import decode_bytes
 from .detect import detect_kind
 
@@ -131,7 +131,7 @@ def record_to_doc(line: bytes, *, source: str, number: int) -> RawDoc:
         detected = detect_kind(body[:65536].encode("utf-8", "surrogatepass"))
         kind = detected if detected in ("html", "markdown") else "text"
     if doc_id is not None:
-        doc_id = _SURROGATE.sub("\ufffd", str(doc_id))
+        doc_id = check_doc_id(_SURROGATE.sub("\ufffd", str(doc_id)), where)
     return RawDoc(source=source, raw_ref=f"{source}:{number}", content=body, kind=kind,
                   meta=Meta(**fields), id=doc_id if doc_id is not None and doc_id.strip() else None,
                   charset="utf-8")

@@ -46,15 +46,13 @@ from ..extraction.stance_targets import (
 )
 from ..extraction.stance_units import (  # noqa: F401 - joint_voice, quoted_spans: re-exported for callers
     Unit,
-    joint_units,
-    joint_voice,
     quoted_spans,
     speaker_units,
     statement_units,
     subject_units,
     continued_quote_units,
-    title_voice_units,
 )
+from ..extraction.stance_joint import joint_units, joint_voice, title_voice_units  # noqa: F401 - joint_voice re-exported
 from ..model import Document, Span, Stance
 from ..settings import Settings
 
@@ -70,6 +68,9 @@ SELF_CONTEXT = lexicon.pattern("topic.self_context")
 TECH_WORDS = lexicon.pattern("topic.tech_words")
 # How many sentences either side, within its paragraph, a technology sentence may find cyber words.
 TECH_PARAGRAPH_SENTENCES = 2
+# A paragraph's opening words that point back at the paragraph before ("In that connection,",
+# "To that end,"): only then may the topic carry across the paragraph break.
+PARAGRAPH_LINK = lexicon.pattern("position.paragraph_link")
 # Propositions that a treaty be made: negotiating or drafting one is work the speaker wants done.
 TREATY_PROPOSITIONS = ("proposition:new-un-cybercrime-treaty", "proposition:binding-state-behaviour-treaty")
 # A treaty's purpose right after it that makes it a crime treaty, not one on state behaviour.
@@ -114,6 +115,10 @@ class DocContext:
             return False
         k = bisect_left(self.pstarts, pos + 1) - 1
         floor = self.pstarts[k] if k >= 0 else 0
+        s = self.sents[i]
+        if k > 0 and s.start - floor < 3 and PARAGRAPH_LINK.match(self.text, s.start, s.end):
+            # a paragraph opening "In that connection, ..." points at the paragraph before
+            floor = self.pstarts[k - 1]
         sents, cyber = self.sents, self.cyber
         return carries_topic(self.text, sents, i, lambda j: cyber.core_in(sents[j].start, sents[j].end), floor)
 

@@ -2,7 +2,7 @@
 
 Building a Core statement and computing its cache key costs more than SQLite takes to run
 an indexed update (a review runs six statements; see bench/review.py). Same idea as
-`web.queries.Prepared`, kept here so the store does not import the web layer.
+`web.prepared.Prepared`, kept here so the store does not import the web layer.
 
     rows = run(conn, ("stance-lock",), lambda: update(t).where(...), d=doc_id, k=key)
 """

@@ -27,10 +27,32 @@ from sqlalchemy import (
 
 metadata = MetaData()
 
+# Characters a document id may have (documents.id and every column naming a document). JSONL
+# inputs may bring their own ids, longer than the 64 of a content hash; migration 0010 widened
+# the columns from 64, and the sources refuse a longer id with a one-line error (NW110).
+DOC_ID_CHARS = 512
+
+
+def _fact_table(name: str, *items, span: bool = True) -> Table:
+    """A fact table: row id, its document, the kind's own columns, its span, an index on the document.
+
+    The shared columns stand in the same places as in the tables migrations 0001 and 0005 created
+    (id, doc_id first; start, end after the kind's columns; `ix_<name>_doc` first), so the DDL is
+    unchanged. `items` are the kind's columns followed by its other indexes; `span=False` for
+    kinds whose spans are a JSON list (actors, incidents).
+    """
+    columns = [c for c in items if isinstance(c, Column)]
+    indexes = [i for i in items if not isinstance(i, Column)]
+    spans_ = [Column("start", Integer, nullable=False), Column("end", Integer, nullable=False)] if span else []
+    return Table(name, metadata, Column("id", Integer, primary_key=True, autoincrement=True),
+                 Column("doc_id", String(DOC_ID_CHARS), ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+                 *columns, *spans_, Index(f"ix_{name}_doc", "doc_id"), *indexes)
+
+
 documents = Table(
     "documents",
     metadata,
-    Column("id", String(64), primary_key=True),
+    Column("id", String(DOC_ID_CHARS), primary_key=True),
     Column("source", Text, nullable=False),
     Column("raw_ref", Text),
     Column("url", Text),
@@ -44,7 +66,7 @@ documents = Table(
     Column("chars", Integer, nullable=False),
     Column("content_hash", String(64), nullable=False),  # normalised text only, URL left out
     Column("minhash", LargeBinary, nullable=False),  # neardup.signature, for confirming candidates
-    Column("near_duplicate_of", String(64), ForeignKey("documents.id")),
+    Column("near_duplicate_of", String(DOC_ID_CHARS), ForeignKey("documents.id")),
     Column("run_id", Integer, ForeignKey("runs.id")),
     Column("ingested_at", String(32), nullable=False),
     Index("ix_documents_content_hash", "content_hash"),
@@ -59,7 +81,7 @@ documents = Table(
 minhash_bands = Table(
     "minhash_bands",
     metadata,
-    Column("doc_id", String(64), ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True),
+    Column("doc_id", String(DOC_ID_CHARS), ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True),
     Column("band", Integer, primary_key=True),
     Column("key", BigInteger, nullable=False),
     Index("ix_minhash_bands_key", "band", "key"),
@@ -69,7 +91,7 @@ spans = Table(
     "spans",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("doc_id", String(64), ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("doc_id", String(DOC_ID_CHARS), ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
     Column("layer", String(32), nullable=False),  # paragraph, sentence, mention
     Column("start", Integer, nullable=False),
     Column("end", Integer, nullable=False),
@@ -79,52 +101,37 @@ spans = Table(
     Index("ix_spans_label", "label"),
 )
 
-actors = Table(
+actors = _fact_table(
     "actors",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("doc_id", String(64), ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
     Column("actor", String(128), nullable=False),
     Column("kind", String(16), nullable=False),
     Column("name", Text, nullable=False),
     Column("role", Text),
     Column("affiliation", String(128)),
     Column("spans", Text, nullable=False),  # JSON [[start, end], ...]
-    Index("ix_actors_doc", "doc_id"),
     Index("ix_actors_actor", "actor"),
     Index("ix_actors_affiliation", "affiliation"),
     Index("ix_actors_actor_name", "actor", "name"),  # max(name) per actor is one seek
     Index("ix_actors_actor_role", "actor", "role"),
+    span=False,
 )
 
-statements = Table(
+statements = _fact_table(
     "statements",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("doc_id", String(64), ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
     Column("speaker", String(128)),
     Column("affiliation", String(128)),
     Column("direct", Boolean, nullable=False),
-    Column("start", Integer, nullable=False),
-    Column("end", Integer, nullable=False),
-    Index("ix_statements_doc", "doc_id"),
     Index("ix_statements_speaker", "speaker"),
     Index("ix_statements_affiliation", "affiliation"),
 )
 
-stances = Table(
+stances = _fact_table(
     "stances",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("doc_id", String(64), ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
     Column("actor", String(128), nullable=False),
     Column("affiliation", String(128)),
     Column("target", String(128), nullable=False),
     Column("polarity", String(8), nullable=False),
     Column("confidence", Float, nullable=False),
-    Column("start", Integer, nullable=False),
-    Column("end", Integer, nullable=False),
-    Index("ix_stances_doc", "doc_id"),
     Index("ix_stances_target", "target"),
     Index("ix_stances_actor", "actor"),
     Index("ix_stances_affiliation", "affiliation"),
@@ -134,70 +141,46 @@ stances = Table(
     Index("ix_stances_target_polarity_doc", "target", "polarity", "doc_id"),  # polarity filter from the index
 )
 
-instrument_mentions = Table(
+instrument_mentions = _fact_table(
     "instrument_mentions",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("doc_id", String(64), ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
     Column("instrument", String(128), nullable=False),
-    Column("start", Integer, nullable=False),
-    Column("end", Integer, nullable=False),
-    Index("ix_instrument_mentions_doc", "doc_id"),
     Index("ix_instrument_mentions_instrument", "instrument"),
 )
 
-subscriptions = Table(
+subscriptions = _fact_table(
     "subscriptions",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("doc_id", String(64), ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
     Column("actor", String(128), nullable=False),
     Column("instrument", String(128), nullable=False),
     Column("action", String(16), nullable=False),
     Column("date", String(10)),
-    Column("start", Integer, nullable=False),
-    Column("end", Integer, nullable=False),
-    Index("ix_subscriptions_doc", "doc_id"),
     Index("ix_subscriptions_instrument", "instrument"),
 )
 
-incidents = Table(
+incidents = _fact_table(
     "incidents",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("doc_id", String(64), ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
     Column("incident", String(128), nullable=False),
     Column("victim", String(128)),
     Column("type", String(32)),
     Column("date", String(10)),
     Column("spans", Text, nullable=False),  # JSON [[start, end], ...]
-    Index("ix_incidents_doc", "doc_id"),
     Index("ix_incidents_incident", "incident"),
+    span=False,
 )
 
-attributions = Table(
+attributions = _fact_table(
     "attributions",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("doc_id", String(64), ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
     Column("incident_row", Integer, ForeignKey("incidents.id", ondelete="CASCADE"), nullable=False),
     Column("incident", String(128), nullable=False),
     Column("accused", String(128)),
     Column("claimant", String(128)),
     Column("certainty", String(16), nullable=False),
     Column("via", String(32), nullable=False),
-    Column("start", Integer, nullable=False),
-    Column("end", Integer, nullable=False),
-    Index("ix_attributions_doc", "doc_id"),
     Index("ix_attributions_incident", "incident"),
     Index("ix_attributions_accused", "accused"),
 )
 
-events = Table(
+events = _fact_table(
     "events",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("doc_id", String(64), ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
     Column("event", String(128), nullable=False),
     Column("name", Text),
     Column("place", Text),
@@ -205,9 +188,6 @@ events = Table(
     Column("end_date", String(10)),
     Column("participants", Text, nullable=False),  # JSON list of actor ids
     Column("outcome", Text),
-    Column("start", Integer, nullable=False),
-    Column("end", Integer, nullable=False),
-    Index("ix_events_doc", "doc_id"),
     Index("ix_events_event", "event"),
 )
 
@@ -216,7 +196,7 @@ rejections = Table(
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("run_id", Integer, ForeignKey("runs.id")),
-    Column("doc_id", String(64)),
+    Column("doc_id", String(DOC_ID_CHARS)),
     Column("source", Text, nullable=False),
     Column("raw_ref", Text, nullable=False),
     Column("stage", String(32), nullable=False),
@@ -245,7 +225,7 @@ reviews = Table(
     "reviews",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("doc_id", String(64), nullable=False),
+    Column("doc_id", String(DOC_ID_CHARS), nullable=False),
     Column("fact_kind", String(32), nullable=False),
     Column("fact_key", Text, nullable=False),  # natural key, e.g. "actor|target|polarity|start|end"
     Column("decision", String(16), nullable=False),  # accepted, rejected, corrected
@@ -259,11 +239,8 @@ reviews = Table(
 # Every accusation or denial of a document, whether or not its incident is known; `incident` is
 # the KB or new incident it is about (null when none could be resolved). `attributions` keeps the
 # claims that have an incident row, as the contract's incidents[].attributions view.
-claims = Table(
+claims = _fact_table(
     "claims",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("doc_id", String(64), ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
     Column("incident", String(128)),
     Column("accused", String(128)),
     Column("actor", String(128)),
@@ -271,9 +248,6 @@ claims = Table(
     Column("certainty", String(16), nullable=False),
     Column("via", String(32), nullable=False),
     Column("basis", String(24), nullable=False, default="text"),
-    Column("start", Integer, nullable=False),
-    Column("end", Integer, nullable=False),
-    Index("ix_claims_doc", "doc_id"),
     Index("ix_claims_incident", "incident"),
     Index("ix_claims_accused", "accused"),
     Index("ix_claims_claimant", "claimant"),
@@ -350,7 +324,7 @@ audit = Table(
     Column("at", String(32), nullable=False),
     Column("user", String(64), nullable=False),
     Column("action", String(32), nullable=False),  # review.confirmed, review.rejected, review.corrected, user.add, token.create ...
-    Column("doc_id", String(64)),
+    Column("doc_id", String(DOC_ID_CHARS)),
     Column("fact_kind", String(32)),
     Column("fact_key", Text),
     Column("before", Text),  # JSON
@@ -367,7 +341,7 @@ audit = Table(
 document_layout = Table(
     "document_layout",
     metadata,
-    Column("doc_id", String(64), ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True),
+    Column("doc_id", String(DOC_ID_CHARS), ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True),
     Column("symbol", String(128)),
     Column("page_count", Integer, nullable=False),
     Column("pages", Text, nullable=False),  # JSON [[start, page], ...], starts ascending
@@ -403,7 +377,7 @@ watch_items = Table(
     Column("fetched_at", String(32)),
     Column("status", String(16), nullable=False),  # pending, retry, stored, exists, filtered, rejected, disallowed, failed
     Column("attempts", Integer, nullable=False, default=0),
-    Column("doc_id", String(64)),
+    Column("doc_id", String(DOC_ID_CHARS)),
     Column("detail", Text),
     Index("ix_watch_items_source", "source_url", "first_seen"),
 )

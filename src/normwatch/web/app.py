@@ -31,7 +31,7 @@ from .api import router as api_router
 from .context import Context
 from .export import JSONText
 from .kbview import KBView
-from .queries import Queries, QueryError
+from .queries import Queries, QueryError, cursor_key
 
 HERE = Path(__file__).parent
 
@@ -260,7 +260,9 @@ def create_app(db: str | Any, *, kb_path: str | None = None, response_cache: boo
     # reads go through their own engine (read-only, memory-mapped connections); the version probe
     # tells cached answers when any process has committed to the store
     probe = store.adapter.version_probe(store.engine)
-    queries = Queries(store.adapter.read_engine(store.engine), store.adapter, probe=probe)
+    # cursors are signed with a key from the server secret, read on the first page that needs one
+    queries = Queries(store.adapter.read_engine(store.engine), store.adapter, probe=probe,
+                      cursor_key=lambda: cursor_key(store.url))
     app.state.ctx = Context(queries, KBView.load(kb_path), store.url)
     app.state.store = store
     app.state.base_url = base_url

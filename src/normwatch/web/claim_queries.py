@@ -1,7 +1,7 @@
 """Read queries over attribution claims (issue 11), mixed into `queries.Queries`.
 
-Why a module of its own: `queries.py` is at the size where one more resource belongs apart (as
-datasette splits its views per resource); the claims reuse its paging and filters.
+One module per resource (as datasette splits its views); the claims reuse the fact-list paging
+and filters of `fact_queries`.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from ..store import schema as s
+from .fact_queries import _quote
 
 
 class ClaimQueries:
@@ -21,8 +22,6 @@ class ClaimQueries:
                cursor: str | None = None, sort: str = "published", review: str | None = None) -> Any:
         """Every accusation and denial, with or without a resolved incident; oldest first by default.
         `review` filters by review state as for the other facts (default: rejected claims hidden)."""
-        from .queries import _quote  # late: queries imports this module
-
         t = s.claims
         where: dict = {}
         params: dict = {}

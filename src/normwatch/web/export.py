@@ -80,9 +80,10 @@ def _cell(value: Any) -> Any:
         return ""
     if isinstance(value, (list, dict)):
         value = json.dumps(value, ensure_ascii=False)
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        # spreadsheets run cells starting with these as formulas (CSV injection)
-        return "'" + value
+    if isinstance(value, str):
+        from ..exports.files import defuse  # the one rule for every CSV normwatch writes
+
+        return defuse(value)
     return value
 
 
