@@ -30,6 +30,7 @@ from ..extraction.quotes import find_quotes
 from ..extraction.reported import carried_back, reported_speech
 from ..extraction.statement_refs import Refs
 from ..extraction.topic import CYBER_DENSE_PER_CHARS, CyberContext
+from ..extraction.transcripts import transcript_statements
 from ..extraction.voices import CYBER, CYBER_STRONG, MAX_SENTENCE, first_person_statements, in_spans, joint_statements
 from ..model import Document, Span, Statement
 from ..pipeline import stage
@@ -90,8 +91,10 @@ def find_statements(doc: Document) -> list[Statement]:
         out.extend(joint)
     joint_spans = {j.span for j in joint}
     out.extend(reported)
-    out = _on_topic_only(doc, out, paragraphs, {(f.span.start, f.span.end) for f in first} if doc.meta and doc.meta.speaker
-                         else set(), joint_spans, sentences)
+    own = {(f.span.start, f.span.end) for f in first} if doc.meta and doc.meta.speaker else set()
+    if not joint and not (doc.meta and doc.meta.speaker):
+        out = _with_turns(doc, out, sentences, quoted, own)
+    out = _on_topic_only(doc, out, paragraphs, own, joint_spans, sentences)
     seen: set[tuple[int, int, str | None]] = set()
     result = []
     for st in sorted(out, key=lambda s: (s.span.start, s.span.end)):
@@ -105,6 +108,17 @@ def find_statements(doc: Document) -> list[Statement]:
 
 
 HEADLINE_MAX_WORDS = 25
+
+
+def _with_turns(doc: Document, found: list[Statement], sentences: list[Span], quoted: list[tuple[int, int]],
+                own: set[tuple[int, int]]) -> list[Statement]:
+    """Add a transcript's or an institution's own statements (extraction/transcripts.py); other
+    readings stand only where `Transcript.keeps` lets them (not in questions, on the topic)."""
+    tr = transcript_statements(doc, sentences, quoted)
+    if not tr.statements and not tr.turns:
+        return found
+    own.update((t.span.start, t.span.end) for t in tr.statements)
+    return [f for f in found if tr.keeps(doc, sentences, f)] + tr.statements
 
 
 def _on_topic_only(doc: Document, found: list[Statement], paragraphs: list[tuple[int, int]],
