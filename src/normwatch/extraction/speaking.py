@@ -81,26 +81,20 @@ def speaking_entities(doc: Document, kb: Any, ms: list[Mention], listed: list[Ac
                 continue
             speaking.append(m.kb_id)
     # "the Dutch government said", "Czech authorities confirmed": the adjective's state speaks.
-    for m in ms:
-        # ("the UK government believes", "US officials say": a name or acronym works the same way)
-        if m.kind != "state" or m.how in ("pro-adjective", "anti-adjective") or m.kb_id in have \
-                or text[m.span.end : m.span.end + 2] in ("'s", "\u2019s"):
-            continue
-        g = GOVERNMENT_NOUN.match(text, m.span.end, min(len(text), m.span.end + 40))
-        if g and SPEECH_AFTER_SUBJECT.match(text, g.end(), min(len(text), g.end() + 80)):
-            if m.kb_id not in speaking:
-                speaking.append(m.kb_id)
-            extra.setdefault(m.kb_id, []).append(Span(m.span.start, g.end()))
+    # ("the UK government believes", "US officials say": a name or acronym works the same way)
     # "the Norwegian Police Security Service (PST) says", "Taiwan's National Security Bureau notes":
     # a state body the KB lacks speaks for its state (the convention for agencies without a KB id)
     for m in ms:
         if m.kind != "state" or m.how in ("pro-adjective", "anti-adjective") or m.kb_id in have:
             continue
-        body = AGENCY_AFTER.match(text, m.span.end, min(len(text), m.span.end + 120))
-        if body and SPEECH_AFTER_SUBJECT.match(text, body.end(), min(len(text), body.end() + 80)):
-            if m.kb_id not in speaking:
-                speaking.append(m.kb_id)
-            extra.setdefault(m.kb_id, []).append(Span(m.span.start, body.end()))
+        possessive = text[m.span.end : m.span.end + 2] in ("'s", "\u2019s")
+        end = min(len(text), m.span.end + 120)
+        for body in (None if possessive else GOVERNMENT_NOUN.match(text, m.span.end, min(end, m.span.end + 40)),
+                     AGENCY_AFTER.match(text, m.span.end, end)):
+            if body and SPEECH_AFTER_SUBJECT.match(text, body.end(), min(len(text), body.end() + 80)):
+                if m.kb_id not in speaking:
+                    speaking.append(m.kb_id)
+                extra.setdefault(m.kb_id, []).append(Span(m.span.start, body.end()))
     for sid, span in _they_speakers(doc, ms, have):
         if sid not in speaking:
             speaking.append(sid)
