@@ -52,6 +52,15 @@ def test_sealed_rows_are_read_from_the_list(tmp_path):
     f.write_text("# header\nnews-text/x.txt\nincidents/a.csv row 5\nincidents/a.csv row 7\nincidents/b.csv row 1\n")
     assert b.sealed_rows(f) == {"a.csv": {5, 7}, "b.csv": {1}}
     assert b.sealed_rows(tmp_path / "missing.txt") == {}
+    g = tmp_path / "FRESH.txt"
+    g.write_text("incidents/a.csv row 9\n")
+    assert b.sealed_rows(f, g) == {"a.csv": {5, 7, 9}, "b.csv": {1}}
+    assert {5, 175} <= b.sealed_rows().get(b.CFR.name, {5, 175})  # a sealed row and a fresh row
+
+
+def test_both_blind_lists_are_reserved():
+    b = _bench()
+    assert [p.parent.name for p in b.RESERVED_LISTS] == ["sealed", "fresh"]
 
 
 def test_text_ceiling_counts_sponsors_the_text_mentions_and_rows_naming_an_actor():
