@@ -221,7 +221,8 @@ FIRST_PERSON = lexicon.pattern("speech.first_person")
 HEDGES = lexicon.pattern("position.hedges")
 
 
-_NOT_ONLY = re.compile(r"\s+(?:just|only|merely|simply|least)\b", re.I)
+# "not only", "not least": words after a negator that make it add, not deny (lexicon position.not_only).
+_NOT_ONLY = re.compile(r"\s+" + lexicon.table("position.not_only").source(), lexicon.table("position.not_only").flags())
 
 
 def negated(segment: str) -> bool:

@@ -11,6 +11,7 @@ from bisect import bisect_right
 from ..kb import lexicon
 from ..model import Document, Span, Statement
 from .direct_quotes import BULLET_LINK
+from .speaking import COORDINATED
 from .statement_refs import Refs, has_quote, long_quote_in, substantial, until_quote
 from .voices import MAX_SENTENCE, in_spans
 
@@ -36,11 +37,6 @@ SAID_CLAUSE = re.compile(
     r"|(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|"
     r"July|August|September|October|November|December|In|On|At|Last|This|Earlier|Later|I)\b)[A-Z][\w&-]*"
     r"(?:['\u2019]s)?\s+[a-z])"
-)
-# A coordinated subject ("ESET and IstroSec said", "the EU and its Member States added").
-COORDINATED = re.compile(
-    r"\s+and\s+(?:(?:its|their|the|other)\s+)?(?:[A-Z][\w'\u2019.&-]*|member|allies|partners)"
-    r"(?:\s+(?:[A-Z][\w'\u2019.&-]*|[Ss]tates|allies|partners|of)){0,4}"
 )
 # A participle modifier between the speaker and the verb: "A top spokesman known for making
 # provocative remarks on Tuesday rejected ...", "the minister, speaking in Brussels, said".

@@ -20,9 +20,12 @@ __all__ = ["AFFILIATING", "NOT_SUBJECT_HOW", "affiliation_of", "speaking_entitie
 
 PARENTHESIS = re.compile(r"\s{0,2}\([^()\n]{1,30}\)")
 ACCORDING = re.compile(r"\baccording\s+to\s+(?:the\s+)?$", re.I)
+# A coordinated subject ("ESET and IstroSec said", "the EU and its Member States added"); its
+# lower-case nouns are data (lexicon speech.coordinated_nouns).
+_JOINED = lexicon.table("speech.coordinated_nouns").source()
 COORDINATED = re.compile(
-    r"\s+and\s+(?:(?:its|their|the|other)\s+)?(?:[A-Z][\w'\u2019.&-]*|member|allies|partners)"
-    r"(?:\s+(?:[A-Z][\w'\u2019.&-]*|[Ss]tates|allies|partners|of)){0,4}"
+    r"\s+and\s+(?:(?:its|their|the|other)\s+)?(?:[A-Z][\w'\u2019.&-]*|member|" + _JOINED + ")"
+    r"(?:\s+(?:[A-Z][\w'\u2019.&-]*|[Ss]tates|" + _JOINED + r"|of)){0,4}"
 )
 AFFILIATING = ("state", "org")
 NOT_SUBJECT_HOW = ("adjective", "demonym", "pro-adjective", "anti-adjective")
@@ -126,7 +129,7 @@ AGENCY_AFTER = re.compile(r"(?:[’']s)?(?:[ \t]+(?:[A-Z][\w&'\u2019-]*|of|for|a
                           + lexicon.table("speech.agency_heads").source().replace(" ", r"[ \t]+")
                           + r"(?:[ \t]+\([A-Z][\w&-]{1,9}\))?")
 # Researchers' findings are what they say: "researchers determined that", "analysts found that".
-JUDGED_THAT = re.compile(r"\s+(?:also\s+)?(?:determined|assessed|found|concluded|believed?|believes)\s+"
+JUDGED_THAT = re.compile(r"\s+(?:also\s+)?" + lexicon.table("speech.judged_verbs").source() + r"\s+"
                          r"(?:with\s+(?:\w+\s+){0,5}?)?that\b")
 # An organisation's unit and staff between its name and a speech verb (words in lexicon speech.staff_nouns).
 STAFF_AFTER = re.compile(r"(?:[ \t]+(?:[A-Z][\w&'\u2019-]*|of|for))" "{0,4}" r"(?:[ \t]+\([A-Z][\w&-]{1,9}\))?[ \t]+"
@@ -144,16 +147,15 @@ def _staff_speak(text: str, m: Mention, speaking: list[str], extra: dict[str, li
     return True
 
 
-GOVERNMENT_NOUN = re.compile(r"\s+(?:[Gg]overnment|[Aa]uthorities|[Oo]fficials|[Mm]inistry|[Pp]olice|"
-                             r"[Ff]oreign\s+[Mm]inistry|[Ff]oreign\s+[Oo]ffice)\b")
+# A state's speaking body after its name ("Russian authorities"): nouns in lexicon speech.government_nouns.
+GOVERNMENT_NOUN = re.compile(r"\s+(?i:" + lexicon.table("speech.government_nouns").source() + r")\b")
 # "they said", "They added that ...": a plural subject of a speech verb, outside quotes.
 THEY_SAID = re.compile(r"\b[Tt]hey(?=\s)")
 # How far back (characters) "they" may reach for the organisation it stands for.
 THEY_WINDOW = 800
 # A state mention stands for a group of people only with one of these after it ("Asean member
 # states", "US officials"); an organisation is a group by itself.
-GROUP_NOUN = re.compile(r"\s+(?:\w+\s+){0,2}?(?:member\s+states|officials|authorities|governments|ministers|"
-                        r"leaders|allies|partners|delegations|researchers|investigators|experts)\b")
+GROUP_NOUN = re.compile(r"\s+(?:\w+\s+){0,2}?" + lexicon.table("speech.group_nouns").source() + r"\b")
 
 
 def _they_speakers(doc: Document, ms: list[Mention], have: set[str]) -> list[tuple[str, Span]]:

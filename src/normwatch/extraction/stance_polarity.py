@@ -27,16 +27,12 @@ AGAINST_REACH = 16
 PRED_SUPPORT = lexicon.pattern("position.predicate_support")
 PRED_OPPOSE = lexicon.pattern("position.predicate_oppose")
 # "weaker than X": X is preferred.
-COMPARE_BETTER = re.compile(
-    r"\b(?:weaker|worse|less (?:effective|flexible|useful|practical)|inferior|no better)\s+(?:than|to)\s+(?:the\s+)?$",
-    re.I)
+COMPARE_BETTER = re.compile(r"\b" + lexicon.table("position.worse_than").source() + r"\s+(?:than|to)\s+(?:the\s+)?$", re.I)
 # A clause reporting others' proposals ("some propose ...") is not the speaker's position.
-OTHERS = re.compile(
-    r"^\W*(?:while\s+|although\s+)?(?:some|others|certain|several|many|a few)\b[^.;]{0,40}?\b"
-    r"(?:propos|suggest|argu|call|want|favou?r|push|advocat|believ|say|said|claim|insist|oppos|reject|resist|block)", re.I)
-AUTHORED = re.compile(
-    r"\b(?:we|I)\s+(?:have\s+|had\s+)?(?:\w+ly\s+)?(?:developed|drafted|proposed|put forward|launched|presented|"
-    r"created|introduced|published|designed|wrote)\b", re.I)
+# Its words are data (lexicon position.others_quantifiers, position.others_verbs).
+OTHERS = re.compile(r"^\W*(?:while\s+|although\s+)?" + lexicon.table("position.others_quantifiers").source()
+                    + r"[^.;]{0,40}?\b" + lexicon.table("position.others_verbs").source(), re.I)
+AUTHORED = re.compile(r"\b(?:we|I)\s+(?:have\s+|had\s+)?(?:\w+ly\s+)?" + lexicon.table("position.authored_verbs").source(), re.I)
 CLAUSE_BREAK = re.compile(r";|\s—\s|,?\s+but\s|,?\s+however,?\s|,\s+while\s|\s+whereas\s|,\s+although\s", re.I)
 
 MAX_BEFORE = 110
